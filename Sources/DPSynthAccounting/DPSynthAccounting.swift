@@ -1,0 +1,1 @@
+// DPSynthAccounting: sources arrive with its issue.

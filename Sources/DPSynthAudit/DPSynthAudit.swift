@@ -1,0 +1,1 @@
+// DPSynthAudit: sources arrive with its issue.

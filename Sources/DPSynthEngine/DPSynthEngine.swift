@@ -1,0 +1,1 @@
+// DPSynthEngine: sources arrive with its issue.

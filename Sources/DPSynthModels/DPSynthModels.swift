@@ -1,0 +1,1 @@
+// DPSynthModels: sources arrive with its issue.

@@ -1,0 +1,1 @@
+// DPSynthPrivacy: sources arrive with its issue.

@@ -1,0 +1,1 @@
+// DPSynthTabular: sources arrive with its issue.

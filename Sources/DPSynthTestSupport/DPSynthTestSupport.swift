@@ -1,0 +1,1 @@
+// DPSynthTestSupport: sources arrive with its issue.
