@@ -1,1 +1,0 @@
-// DPSynthTestSupport: sources arrive with its issue.
