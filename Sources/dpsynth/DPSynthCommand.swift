@@ -8,7 +8,9 @@ struct DPSynthCommand: ParsableCommand {
         commandName: "dpsynth",
         abstract: "Differentially private synthetic data: fit, sample, audit.",
         version: DPSynthVersion.string,
-        subcommands: []
+        subcommands: [
+            BenchCommand.self,
+        ]
     )
 }
 
