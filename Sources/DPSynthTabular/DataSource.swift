@@ -65,6 +65,7 @@ extension Table {
     @discardableResult
     static func forEachChunk(of source: DataSource, schema: Schema, handling: ViolationHandling = .stopAtFirst,
                              checkBounds: Bool = false, batchSize: Int = 16_384,
+                             recordProblems: ((TabularError) -> Void)? = nil,
                              _ body: (inout TableBuilder, _ isLines: Bool) throws -> Void) throws -> TableBuilder {
         switch source {
         case .csv(let url):
@@ -72,7 +73,7 @@ extension Table {
                 throw TabularError.invalidSchema(source: schema.name, reason: "empty delimiter")
             }
             let reader = try CSVReader(url: url, source: url.path, delimiter: delimiter,
-                                       trimWhitespace: schema.source.trimWhitespace)
+                                       trimWhitespace: schema.source.trimWhitespace, onWrongFieldCount: recordProblems)
             var builder = try TableBuilder(schema: schema, header: reader.header, source: reader.source,
                                            handling: handling, checkBounds: checkBounds)
             while let batch = try reader.nextBatch(minimumRecords: batchSize) {

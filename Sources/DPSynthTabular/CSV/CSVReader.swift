@@ -19,6 +19,9 @@ public final class CSVReader {
     public let source: String
     /// The header's column names.
     public private(set) var header: [String] = []
+    /// When set, a record with the wrong number of fields is skipped and reported here
+    /// (schema check) instead of stopping the reader with an error.
+    public let onWrongFieldCount: ((TabularError) -> Void)?
 
     private let descriptor: Int32
     private var parser = csv_parser()
@@ -37,11 +40,16 @@ public final class CSVReader {
     ///   - trimWhitespace: strip spaces and tabs around unquoted fields (libcsv's default
     ///     space handling); when false every byte of a field is kept.
     ///   - chunkSize: bytes read from the file per `csv_parse` call.
+    ///   - onWrongFieldCount: when given, a record with the wrong number of fields is skipped
+    ///     and reported to it (schema check) instead of stopping the reader.
     /// - Throws: `TabularError` for a missing, empty, header-only or binary file, invalid
     ///   UTF-8 or duplicate names in the header, and any parse error in the first chunk.
     public init(url: URL, source: String? = nil, delimiter: UInt8 = UInt8(ascii: ","),
-                trimWhitespace: Bool = false, chunkSize: Int = 1 << 20) throws {
+                trimWhitespace: Bool = false, chunkSize: Int = 1 << 20,
+                onWrongFieldCount: ((TabularError) -> Void)? = nil) throws {
         self.source = source ?? url.path
+        self.onWrongFieldCount = onWrongFieldCount
+        state.skipsWrongFieldCounts = onWrongFieldCount != nil
         guard FileManager.default.fileExists(atPath: url.path) else { throw TabularError.fileNotFound(path: self.source) }
         let descriptor = open(url.path, O_RDONLY)
         guard descriptor >= 0 else {
@@ -137,6 +145,7 @@ public final class CSVReader {
                 state.batch.discardOpenRecord()
                 throw TabularError.unterminatedQuote(source: source, location: .line(line))
             }
+            reportSkippedRecords()
             try state.throwPendingError(source: source)
             return
         }
@@ -164,7 +173,18 @@ public final class CSVReader {
             }
             newlinesBeforeChunk += countNewlines(base, bytes.count)
         }
+        reportSkippedRecords()
         try state.throwPendingError(source: source)
+    }
+}
+
+extension CSVReader {
+    fileprivate func reportSkippedRecords() {
+        guard let handler = onWrongFieldCount, !state.skippedRecords.isEmpty else { return }
+        for skipped in state.skippedRecords {
+            handler(.wrongFieldCount(source: source, location: .line(skipped.line), expected: state.expectedFieldCount ?? 0, found: skipped.found))
+        }
+        state.skippedRecords.removeAll()
     }
 }
 
@@ -196,6 +216,10 @@ final class CSVParseState {
     /// The first record with the wrong number of fields (thrown after `csv_parse` returns,
     /// because a callback cannot stop libcsv).
     var fieldCountError: (line: Int, found: Int)?
+
+    /// Skip records with the wrong field count and list them in `skippedRecords`.
+    var skipsWrongFieldCounts = false
+    var skippedRecords: [(line: Int, found: Int)] = []
 
     func throwPendingError(source: String) throws {
         if let error = fieldCountError, let expected = expectedFieldCount {
@@ -238,13 +262,17 @@ private let csvRecordCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) 
         }
         return
     }
-    state.batch.endRecord(line: state.recordStartLine)
-    if let expected = state.expectedFieldCount {
-        if state.fieldsInRecord != expected && state.fieldCountError == nil {
-            state.fieldCountError = (state.recordStartLine, state.fieldsInRecord)
+    if let expected = state.expectedFieldCount, state.fieldsInRecord != expected {
+        if state.skipsWrongFieldCounts {
+            state.skippedRecords.append((state.recordStartLine, state.fieldsInRecord))
+            state.batch.discardOpenRecord()
+        } else {
+            if state.fieldCountError == nil { state.fieldCountError = (state.recordStartLine, state.fieldsInRecord) }
+            state.batch.endRecord(line: state.recordStartLine)
         }
     } else {
-        state.expectedFieldCount = state.fieldsInRecord
+        if state.expectedFieldCount == nil { state.expectedFieldCount = state.fieldsInRecord }
+        state.batch.endRecord(line: state.recordStartLine)
     }
     state.fieldsInRecord = 0
     if terminator == 0x0A || terminator == 0x0D {
