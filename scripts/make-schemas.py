@@ -31,8 +31,10 @@ def column(name, kind, description, nullable=False, role="feature", **extra):
     return c
 
 
-def number(name, kind, low, high, provenance, reason, description, transform=None, decimals=None, **extra):
+def number(name, kind, low, high, provenance, reason, description, transform=None, decimals=None, public_range=None, **extra):
     c = column(name, kind, description, bounds=bounds(low, high, provenance, reason), **extra)
+    if public_range:
+        c["bounds"]["publicRange"] = {"min": public_range[0], "max": public_range[1], "reason": public_range[2]}
     if transform:
         c["transform"] = {"method": transform}
     if decimals is not None:
@@ -124,7 +126,8 @@ SCHEMAS["diabetes"] = {
         number("s4", "continuous", 0, 15, "public", "total cholesterol / HDL ratio: physiological range", "tch, total cholesterol / HDL", decimals=2),
         number("s5", "continuous", 2.5, 8, "public", "natural log of serum triglycerides in mg/dL: log(12) to log(3000)", "ltg, log of serum triglycerides", decimals=4),
         number("s6", "integer", 40, 400, "public", "blood glucose in mg/dL: physiological range", "glu, blood sugar level (mg/dL)"),
-        number("target", "integer", 25, 346, "data", "minimum and maximum of the data: the progression score has no published range", "disease progression one year after baseline (the label)", role="label"),
+        number("target", "integer", 25, 346, "data", "minimum and maximum of the data: the progression score has no published range", "disease progression one year after baseline (the label)", role="label",
+               public_range=(0, 1000, "a wide range for a score of this kind, for the DP quantiles that can replace the data bounds")),
     ],
 }
 
@@ -140,6 +143,17 @@ SCHEMAS["digits"] = {
 
 WDBC_FEATURES = ["radius", "texture", "perimeter", "area", "smoothness", "compactness", "concavity", "concave points", "symmetry", "fractal dimension"]
 WDBC_DATA_BOUNDS = {}
+
+
+def wdbc_public_range(feature):
+    """Ranges known from what each feature measures (in the digitised images' units)."""
+    if feature in ("radius", "texture"):
+        return (0, 100, "a nucleus radius or grey-level spread in these units stays far below 100")
+    if feature == "perimeter":
+        return (0, 1000, "about 2 pi times a radius below 100")
+    if feature == "area":
+        return (0, 10000, "about pi times a radius below 100, squared")
+    return (0, 10, "a dimensionless shape ratio, far below 10")
 
 
 def wdbc_columns():
@@ -158,7 +172,7 @@ def wdbc_columns():
             columns.append(number(name, "continuous", min(values), max(values), "data",
                                   "minimum and maximum of the data: image-analysis features of digitised cell nuclei have no a priori range; pay for them with --schema-epsilon or declare them",
                                   f"{feature} of the cell nuclei ({'mean' if prefix == 'mean ' else 'worst (mean of the three largest)' if prefix else 'standard error'})",
-                                  decimals=decimals))
+                                  decimals=decimals, public_range=wdbc_public_range(feature)))
     columns.append(category("diagnosis", "categorical", ["malignant", "benign"], "public", "the two diagnoses", "diagnosis (the label; positive class malignant)", role="label"))
     return columns
 
@@ -184,7 +198,8 @@ SCHEMAS["adult"] = {
         category("race", "categorical", ["White", "Asian-Pac-Islander", "Amer-Indian-Eskimo", "Other", "Black"], "public", CPS, "race"),
         category("sex", "categorical", ["Female", "Male"], "public", CPS, "sex"),
         number("capital-gain", "integer", 0, 99999, "public", "the CPS top-codes capital gains at 99,999", "capital gains (USD)", transform="log"),
-        number("capital-loss", "integer", 0, 4356, "data", "minimum and maximum of the data: adult.names documents no top code for losses", "capital losses (USD)", transform="log"),
+        number("capital-loss", "integer", 0, 4356, "data", "minimum and maximum of the data: adult.names documents no top code for losses", "capital losses (USD)", transform="log",
+               public_range=(0, 100000, "the order of the capital-gains top code, for the DP quantiles that can replace the data bounds")),
         number("hours-per-week", "integer", 1, 99, "public", "the CPS records usual hours 1-99 (99 = 99 or more)", "usual hours worked per week"),
         category("native-country", "categorical", ["United-States", "Cambodia", "England", "Puerto-Rico", "Canada", "Germany", "Outlying-US(Guam-USVI-etc)", "India", "Japan", "Greece", "South", "China", "Cuba", "Iran", "Honduras", "Philippines", "Italy", "Poland", "Jamaica", "Vietnam", "Mexico", "Portugal", "Ireland", "France", "Dominican-Republic", "Laos", "Ecuador", "Taiwan", "Haiti", "Columbia", "Hungary", "Guatemala", "Nicaragua", "Scotland", "Thailand", "Yugoslavia", "El-Salvador", "Trinadad&Tobago", "Peru", "Hong", "Holand-Netherlands"], "public", CPS + ", spellings as published", "country of birth", nullable=True),
         category("income", "categorical", ["<=50K", ">50K"], "public", CPS, "income above 50,000 USD (the label; positive class >50K)", role="label"),

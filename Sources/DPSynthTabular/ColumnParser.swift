@@ -39,7 +39,7 @@ struct ColumnParser {
         for (position, label) in labels.enumerated() { index[label] = Int32(position) }
         categoryIndex = index
         datetimeFormat = column.kind == .datetime ? try DatetimeFormat(pattern: column.effectiveDatetimeFormat) : nil
-        unknownCategory = source.unknownCategory
+        unknownCategory = column.unknownCategory ?? source.unknownCategory
     }
 
     /// Reads a text field. `unquotedEmpty` marks libcsv's NULL field; `nulTerminated` says a NUL

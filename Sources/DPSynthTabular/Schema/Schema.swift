@@ -100,6 +100,8 @@ public struct ColumnSchema: Codable, Equatable, Sendable {
     /// Decimal places a decoded continuous value is rounded to (a formatting choice, like the
     /// precision a lab reports), or nil for Float precision.
     public var decimals: Int?
+    /// What to do with a value outside the category list, replacing `source.unknownCategory`.
+    public var unknownCategory: UnknownCategoryPolicy?
     /// Why the column, its bounds or its categories are what they are.
     public var description: String?
 
@@ -121,7 +123,8 @@ public struct ColumnSchema: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, kind, nullable, role, bounds, categories, transform, missingTokens, datetimeFormat, decimals, description
+        case name, kind, nullable, role, bounds, categories, transform, missingTokens, datetimeFormat, decimals,
+             unknownCategory, description
     }
 
     public init(from decoder: Decoder) throws {
@@ -136,6 +139,7 @@ public struct ColumnSchema: Codable, Equatable, Sendable {
         missingTokens = try container.decodeIfPresent([String].self, forKey: .missingTokens)
         datetimeFormat = try container.decodeIfPresent(String.self, forKey: .datetimeFormat)
         decimals = try container.decodeIfPresent(Int.self, forKey: .decimals)
+        unknownCategory = try container.decodeIfPresent(UnknownCategoryPolicy.self, forKey: .unknownCategory)
         description = try container.decodeIfPresent(String.self, forKey: .description)
     }
 
@@ -164,13 +168,18 @@ public struct Bounds: Codable, Equatable, Sendable {
     public var epsilon: Double?
     /// Why these bounds: "physiological range", "minimum and maximum of the data", …
     public var reason: String?
+    /// A wide range known without the data (a unit's physical limits), inside which the
+    /// differentially private quantiles of `SchemaPrivatizer` search for `data` bounds.
+    public var publicRange: PublicRange?
 
-    public init(min: Double, max: Double, provenance: Provenance, epsilon: Double? = nil, reason: String? = nil) {
+    public init(min: Double, max: Double, provenance: Provenance, epsilon: Double? = nil, reason: String? = nil,
+                publicRange: PublicRange? = nil) {
         self.min = min
         self.max = max
         self.provenance = provenance
         self.epsilon = epsilon
         self.reason = reason
+        self.publicRange = publicRange
     }
 
     /// Clamps `value` into [min, max].
@@ -178,18 +187,39 @@ public struct Bounds: Codable, Equatable, Sendable {
     public func contains(_ value: Double) -> Bool { value >= min && value <= max }
 }
 
+/// A range known without the private data, for the DP quantile search.
+public struct PublicRange: Codable, Equatable, Sendable {
+    public var min: Double
+    public var max: Double
+    public var reason: String?
+
+    public init(min: Double, max: Double, reason: String? = nil) {
+        self.min = min
+        self.max = max
+        self.reason = reason
+    }
+}
+
 /// The labels of a categorical column (in order for an ordinal one), with where they came from.
 public struct CategoryList: Codable, Equatable, Sendable {
     public var values: [String]
     public var provenance: Provenance
     public var epsilon: Double?
+    /// The δ of the selection when no public candidate list was given (see `SchemaPrivatizer`).
+    public var delta: Double?
     public var reason: String?
+    /// Every label the column could take, known without the data (a code book): the DP
+    /// selection of `SchemaPrivatizer` then counts each of them and is pure ε-DP.
+    public var publicCandidates: [String]?
 
-    public init(values: [String], provenance: Provenance, epsilon: Double? = nil, reason: String? = nil) {
+    public init(values: [String], provenance: Provenance, epsilon: Double? = nil, delta: Double? = nil,
+                reason: String? = nil, publicCandidates: [String]? = nil) {
         self.values = values
         self.provenance = provenance
         self.epsilon = epsilon
+        self.delta = delta
         self.reason = reason
+        self.publicCandidates = publicCandidates
     }
 }
 
