@@ -36,7 +36,23 @@ struct DPSGDBench: BenchSuite {
                 }
             }
         }
-        table.notes = [
+        // The noise phase alone (secure streams), for reading dp against plain.
+        var noiseNotes: [String] = []
+        for threads in threadCounts {
+            Engine.threadCount = threads
+            for input in inputs {
+                let shapes = zip([input] + hidden, hidden + [1]).flatMap { [[$0.0, $0.1], [$0.1]] }
+                var gradients = shapes.map { Tensor(zeros: $0) }
+                let noise = try GaussianNoise()
+                let samples = timeRepeatedly(minimumIterations: options.quick ? 5 : 30, minimumSeconds: options.quick ? 0.2 : 1.0) {
+                    noise.add(to: &gradients, standardDeviation: 1)
+                }
+                let count = shapes.reduce(0) { $0 + $1.reduce(1, *) }
+                noiseNotes.append("noise phase alone (ChaCha20 streams, \(count) coordinates, d=\(input), threads \(threads)): "
+                                  + String(format: "%.3f ms", median(samples)))
+            }
+        }
+        table.notes = noiseNotes + [
             "D: d → 256 → 256 → 1, LeakyReLU(0.2), BCE with logits, Adam(1e-3); G: 64 → 256 → 256 → d.",
             "dp: Poisson-free fixed batch (q = 1, N = batch) through DPSGDStep: one-walk per-example norms, clip 1.0, σ = 1 noise from SecureGenerator (ChaCha20), ÷ qN, Adam.",
             "gan_dp: DP discriminator step on batch real (private, clipped) + batch generated (public) rows, then a non-saturating G step.",
