@@ -93,6 +93,12 @@ extension Kernels {
         }
     }
 
+    /// output[i] = g[i] where x[i] > 0, negativeSlope·g[i] elsewhere.
+    static func maskBySign(_ g: UnsafePointer<Float>, of x: UnsafePointer<Float>, negativeSlope: Float,
+                           into output: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { output[i] = x[i] > 0 ? g[i] : negativeSlope * g[i] }
+    }
+
     /// output[i] = f(input[i]).
     static func unary(_ function: UnaryFunction, _ x: UnsafePointer<Float>,
                       into y: UnsafeMutablePointer<Float>, count: Int) {
