@@ -25,7 +25,8 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import jax, optax, nu
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet 'jax[cpu]' optax numpy
 fi
-swift build -c release --product dpsynth
+# DPSYNTH_SKIP_BUILD=1 reuses an existing release build (e.g. the one scripts/test made).
+[ -n "${DPSYNTH_SKIP_BUILD:-}" ] || swift build -c release --product dpsynth
 out="$(mktemp -d)"
 echo "== DPSynth (dpsynth bench --suite dpsgd --threads $threads) =="
 .build/release/dpsynth bench --suite dpsgd --threads "$threads" $quick --json > "$out/dpsynth.json"
