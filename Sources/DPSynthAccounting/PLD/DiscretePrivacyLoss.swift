@@ -69,17 +69,15 @@ public struct DiscretePrivacyLoss: Sendable {
         }
         let (lowerBound, upperBound) = selfConvolutionBounds(count: count, tailMassTruncation: tailMassTruncation)
         let outputCount = upperBound - lowerBound + 1
-        let fft = FFT(count: FFT.length(atLeast: max(outputCount, n)))
-        var real = probabilities + Array(repeating: 0, count: fft.count - n)
-        var imaginary = Array(repeating: 0.0, count: fft.count)
-        fft.forwardToBitReversedOrder(real: &real, imaginary: &imaginary)
-        for index in 0..<fft.count {
+        let fft = RealFFT(count: max(2, FFT.length(atLeast: max(outputCount, n))))
+        var (real, imaginary) = fft.forward(probabilities)
+        for index in real.indices {
             (real[index], imaginary[index]) = Self.power(real[index], imaginary[index], count)
         }
-        fft.inverseFromBitReversedOrder(real: &real, imaginary: &imaginary)
+        let composed = fft.inverse(real: real, imaginary: imaginary)
         // The transform wraps around modulo its length: read the window [lowerBound, upperBound].
         var output = [Double](repeating: 0, count: outputCount)
-        for k in 0..<outputCount { output[k] = real[(k + lowerBound) % fft.count] }
+        for k in 0..<outputCount { output[k] = composed[(k + lowerBound) % fft.count] }
         return DiscretePrivacyLoss(interval: interval, lowerIndex: lowerIndex * count + lowerBound,
                                    probabilities: output, infinityMass: min(1, infinity))
     }
@@ -146,18 +144,13 @@ public struct DiscretePrivacyLoss: Sendable {
             }
             return output
         }
-        let fft = FFT(count: FFT.length(atLeast: outputCount))
-        var xr = x + Array(repeating: 0, count: fft.count - x.count)
-        var xi = [Double](repeating: 0, count: fft.count)
-        var yr = y + Array(repeating: 0, count: fft.count - y.count)
-        var yi = [Double](repeating: 0, count: fft.count)
-        fft.forwardToBitReversedOrder(real: &xr, imaginary: &xi)
-        fft.forwardToBitReversedOrder(real: &yr, imaginary: &yi)
-        for k in 0..<fft.count {
+        let fft = RealFFT(count: max(2, FFT.length(atLeast: outputCount)))
+        var (xr, xi) = fft.forward(x)
+        let (yr, yi) = fft.forward(y)
+        for k in xr.indices {
             (xr[k], xi[k]) = (xr[k] * yr[k] - xi[k] * yi[k], xr[k] * yi[k] + xi[k] * yr[k])
         }
-        fft.inverseFromBitReversedOrder(real: &xr, imaginary: &xi)
-        return Array(xr[0..<outputCount])
+        return Array(fft.inverse(real: xr, imaginary: xi)[0..<outputCount])
     }
 
     /// Cuts the longest prefix and suffix each holding ≤ tailMassTruncation/2: the prefix mass is
