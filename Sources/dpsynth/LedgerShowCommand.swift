@@ -11,6 +11,9 @@ struct LedgerShowCommand: ParsableCommand {
     @Option(help: "Only this dataset: a file (fingerprinted by content) or a SHA-256 fingerprint.")
     var dataset: String?
 
+    @Option(help: "Accountant for the totals: rdp (adds the stored RDP curves) or pld (composes the stored events; tighter, slower).")
+    var accountant: AccountantKind = .rdp
+
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
@@ -22,7 +25,7 @@ struct LedgerShowCommand: ParsableCommand {
         let ledger = try self.ledger.open()
         let fingerprints = try dataset.map { [try datasetFingerprint($0)] } ?? ledger.datasets()
         let reports = try fingerprints.map { fingerprint in
-            DatasetReport(spending: try ledger.spending(for: fingerprint), releases: try ledger.releases(for: fingerprint))
+            DatasetReport(spending: try ledger.spending(for: fingerprint, accountant: accountant), releases: try ledger.releases(for: fingerprint))
         }
         if json {
             let encoder = JSONEncoder()
@@ -45,8 +48,8 @@ struct DatasetReport: Encodable {
     struct Spent: Encodable {
         var epsilon: Double
         var delta: Double
-        var accountant = "rdp"
-        var order: Double
+        var accountant: String
+        var order: Double?
         var orderAtEdge: Bool
         var releaseCount: Int
         var schemaEpsilon: Double
@@ -86,7 +89,8 @@ struct DatasetReport: Encodable {
     init(spending: LedgerSpending, releases: [LedgerRelease]) {
         fingerprint = spending.dataset.hexDigest
         budget = spending.budget.map { Budget(epsilon: $0.epsilon, delta: $0.delta) }
-        spent = Spent(epsilon: spending.epsilon, delta: spending.delta, order: spending.order,
+        spent = Spent(epsilon: spending.epsilon, delta: spending.delta, accountant: spending.accountant.rawValue,
+                      order: spending.order,
                       orderAtEdge: spending.orderIsAtEdge, releaseCount: spending.releaseCount,
                       schemaEpsilon: spending.schemaEpsilon, remainingEpsilon: spending.remainingEpsilon)
         let formatter = ISO8601DateFormatter()
@@ -107,7 +111,8 @@ struct DatasetReport: Encodable {
         } else {
             lines.append("  budget: none set (dpsynth ledger set-budget FILE --epsilon E --delta D)")
         }
-        var spentLine = "  spent:  ε = \(formatted(spent.epsilon)) at δ = \(formatted(spent.delta)) over \(spent.releaseCount) release(s) (RDP, order \(formatted(spent.order)))"
+        let method = spent.order.map { "RDP, order \(formatted($0))" } ?? spent.accountant.uppercased()
+        var spentLine = "  spent:  ε = \(formatted(spent.epsilon)) at δ = \(formatted(spent.delta)) over \(spent.releaseCount) release(s) (\(method))"
         if let remaining = spent.remainingEpsilon { spentLine += "; remaining ε = \(formatted(remaining))" }
         lines.append(spentLine)
         if spent.orderAtEdge && spent.releaseCount > 0 {

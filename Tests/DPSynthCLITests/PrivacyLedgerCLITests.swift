@@ -48,6 +48,14 @@ final class PrivacyLedgerCLITests: XCTestCase {
         XCTAssertEqual(releases.first?["steps"] as? Int, 1000)
         XCTAssertEqual(releases.first?["schema_epsilon"] as? Double, 0.1)
 
+        let pldShow = try XCTUnwrap(try DPSynthCommand.parseAsRoot(
+            ["ledger", "show", "--json", "--accountant", "pld", "--ledger", ledgerPath]) as? LedgerShowCommand)
+        let pldReport = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(try pldShow.output().utf8)) as? [[String: Any]])?.first)
+        let pldSpent = try XCTUnwrap(pldReport["spent"] as? [String: Any])
+        XCTAssertEqual(pldSpent["accountant"] as? String, "pld")
+        XCTAssertNil(pldSpent["order"])
+        XCTAssertLessThan(try XCTUnwrap(pldSpent["epsilon"] as? Double), expected.epsilon)
+
         let text = try XCTUnwrap(try DPSynthCommand.parseAsRoot(
             ["ledger", "show", "--dataset", data.path, "--ledger", ledgerPath]) as? LedgerShowCommand).output()
         let lines = text.split(separator: "\n").map(String.init)

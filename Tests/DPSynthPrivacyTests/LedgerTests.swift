@@ -82,6 +82,14 @@ final class LedgerTests: XCTestCase {
         XCTAssertEqual(spending.schemaEpsilon, 0.2)
         XCTAssertEqual(Set(try ledger.datasets()), [dataset, otherDataset])
 
+        var pld = PLDAccountant()
+        try pld.compose(.composed([parameters.event, .pureDP(epsilon: 0.2), second.event]))
+        let pldSpending = try ledger.spending(for: dataset, accountant: .pld)
+        XCTAssertEqual(pldSpending.accountant, .pld)
+        XCTAssertNil(pldSpending.order)
+        XCTAssertEqual(pldSpending.epsilon, try pld.epsilon(forDelta: 1e-5), accuracy: 1e-9)
+        XCTAssertLessThan(pldSpending.epsilon, spending.epsilon, "PLD composes the releases more tightly")
+
         try ledger.setBudget(try PrivacyBudget(epsilon: 10, delta: 1e-7), for: dataset)
         let atBudgetDelta = try ledger.spending(for: dataset)
         XCTAssertEqual(atBudgetDelta.delta, 1e-7)

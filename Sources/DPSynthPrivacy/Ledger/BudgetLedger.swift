@@ -196,25 +196,37 @@ public final class BudgetLedger {
     // MARK: Composition and the budget check
 
     /// All releases of `dataset` composed, plus `planned` if given, at the budget's δ (else
-    /// `delta`, else the largest δ recorded).
-    public func spending(for dataset: DatasetFingerprint, planned: DPEvent? = nil,
-                         delta: Double? = nil) throws -> LedgerSpending {
+    /// `delta`, else the largest δ recorded). RDP adds the stored curves (recomputing from the
+    /// stored event if they were recorded at other orders); PLD composes the stored events, which
+    /// is tighter and takes seconds for long runs.
+    public func spending(for dataset: DatasetFingerprint, planned: DPEvent? = nil, delta: Double? = nil,
+                         accountant kind: AccountantKind = .rdp) throws -> LedgerSpending {
         let budget = try self.budget(for: dataset)
         let releases = try self.releases(for: dataset)
-        var accountant = RDPAccountant()
-        for release in releases {
-            if release.rdpOrders == accountant.orders {
-                accountant.add(curve: release.rdpCurve)
-            } else {
-                // Recorded with other orders (another DPSynth version): recompute from the event.
-                try accountant.compose(release.totalEvent)
-            }
-        }
-        if let planned { try accountant.compose(planned) }
         let reportDelta = budget?.delta ?? delta ?? releases.map(\.delta).max() ?? 1e-5
-        let result = try accountant.epsilonAndOrder(forDelta: reportDelta)
+        var epsilon: Double
+        var order: Double?
+        var orderIsAtEdge = false
+        switch kind {
+        case .rdp:
+            var accountant = RDPAccountant()
+            for release in releases {
+                if release.rdpOrders == accountant.orders {
+                    accountant.add(curve: release.rdpCurve)
+                } else {
+                    try accountant.compose(release.totalEvent)
+                }
+            }
+            if let planned { try accountant.compose(planned) }
+            let result = try accountant.epsilonAndOrder(forDelta: reportDelta)
+            (epsilon, order, orderIsAtEdge) = (result.epsilon, result.order, result.orderIsAtEdge)
+        case .pld:
+            var accountant = PLDAccountant()
+            try accountant.compose(.composed(releases.map(\.totalEvent) + (planned.map { [$0] } ?? [])))
+            epsilon = try accountant.epsilon(forDelta: reportDelta)
+        }
         return LedgerSpending(dataset: dataset, releaseCount: releases.count, budget: budget, delta: reportDelta,
-                              epsilon: result.epsilon, order: result.order, orderIsAtEdge: result.orderIsAtEdge,
+                              accountant: kind, epsilon: epsilon, order: order, orderIsAtEdge: orderIsAtEdge,
                               schemaEpsilon: releases.map(\.schemaEpsilon).reduce(0, +))
     }
 
@@ -223,11 +235,11 @@ public final class BudgetLedger {
     /// budget. Call before training. Without a budget nothing is refused. Returns the projected
     /// spending either way.
     @discardableResult
-    public func checkBudget(fingerprint: DatasetFingerprint, plannedEvent: DPEvent,
-                            delta: Double) throws -> LedgerSpending {
-        let before = try spending(for: fingerprint, delta: delta)
-        let after = try spending(for: fingerprint, planned: plannedEvent, delta: delta)
+    public func checkBudget(fingerprint: DatasetFingerprint, plannedEvent: DPEvent, delta: Double,
+                            accountant kind: AccountantKind = .rdp) throws -> LedgerSpending {
+        let after = try spending(for: fingerprint, planned: plannedEvent, delta: delta, accountant: kind)
         if let budget = after.budget, after.epsilon > budget.epsilon {
+            let before = try spending(for: fingerprint, delta: delta, accountant: kind)
             throw LedgerError.budgetExceeded(fingerprint: fingerprint.hexDigest, budgetEpsilon: budget.epsilon,
                                              delta: budget.delta, spentEpsilon: before.epsilon,
                                              projectedEpsilon: after.epsilon)

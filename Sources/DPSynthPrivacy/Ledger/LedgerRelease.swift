@@ -115,9 +115,12 @@ public struct LedgerSpending: Equatable, Sendable {
     public var budget: PrivacyBudget?
     /// The δ of `epsilon`: the budget's, or else the largest δ of the releases.
     public var delta: Double
-    /// Total ε by the RDP accountant at `delta`, with its optimal order.
+    /// The accountant that composed the releases.
+    public var accountant: AccountantKind
+    /// Total ε at `delta`.
     public var epsilon: Double
-    public var order: Double
+    /// The optimal RDP order (nil for PLD) and whether it sits at the edge of the order list.
+    public var order: Double?
     public var orderIsAtEdge: Bool
     public var schemaEpsilon: Double
 
