@@ -60,7 +60,12 @@ final class AccountantPropertyTests: XCTestCase {
                 XCTAssertGreaterThan(epsilon, 0)
                 let back = try accountant.delta(forEpsilon: epsilon)
                 XCTAssertLessThanOrEqual(back, delta * (1 + 1e-9), "\(kind) δ=\(delta)")
-                assertClose(back, delta, relative: kind == .rdp ? 1e-6 : 1e-6, "\(kind) δ=\(delta)")
+                assertClose(back, delta, relative: 1e-6, "\(kind) δ=\(delta)")
+            }
+            for epsilon in [0.5, 1.0, 2.0] {
+                let delta = try accountant.delta(forEpsilon: epsilon)
+                XCTAssertGreaterThan(delta, 0)
+                assertClose(try accountant.epsilon(forDelta: delta), epsilon, relative: 1e-6, "\(kind) ε=\(epsilon)")
             }
         }
     }
