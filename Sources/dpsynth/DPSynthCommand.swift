@@ -12,6 +12,7 @@ struct DPSynthCommand: ParsableCommand {
             BenchCommand.self,
             PrivacyCommand.self,
             LedgerCommand.self,
+            SchemaCommand.self,
         ]
     )
 }

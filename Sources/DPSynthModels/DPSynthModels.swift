@@ -1,1 +1,0 @@
-// DPSynthModels: sources arrive with its issue.
