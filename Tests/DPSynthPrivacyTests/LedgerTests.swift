@@ -124,6 +124,35 @@ final class LedgerTests: XCTestCase {
         XCTAssertThrowsError(try ledger.checkBudget(fingerprint: dataset, plannedEvent: .pureDP(epsilon: 2.5), delta: 1e-5))
     }
 
+    /// An (ε, δ) schema spend (thresholded category selection) composes by basic composition:
+    /// its δ is taken from the budget's before the accountant is asked, its ε added after.
+    func testApproximateSchemaSpendComposesBasically() throws {
+        let ledger = try BudgetLedger(url: directory.appendingPathComponent("ledger.sqlite"))
+        try ledger.setBudget(try PrivacyBudget(epsilon: 3, delta: 1e-5), for: dataset)
+        let release = try LedgerRelease.dpsgd(dataset: dataset, label: "with categories", parameters: parameters,
+                                              schemaEpsilon: 0.3, schemaDelta: 1e-6, delta: 1e-5)
+        var training = RDPAccountant()
+        try training.compose(parameters.event)
+        let expected = try training.epsilon(forDelta: 1e-5 - 1e-6) + 0.3
+        XCTAssertEqual(try XCTUnwrap(release.epsilonByAccountant[.rdp]), expected, accuracy: 1e-12)
+        try ledger.record(release)
+        let spending = try ledger.spending(for: dataset)
+        XCTAssertEqual(spending.epsilon, expected, accuracy: 1e-12)
+        XCTAssertEqual(spending.schemaDelta, 1e-6)
+        XCTAssertEqual(try ledger.releases(for: dataset).first?.schemaDelta, 1e-6)
+        // A second (ε, δ) spend planned: both δs come off the budget's δ, both εs add.
+        let projected = try ledger.checkBudget(fingerprint: dataset, plannedEvent: .composed([]),
+                                               plannedSchemaSpend: (0.2, 2e-6), delta: 1e-5)
+        XCTAssertEqual(projected.epsilon, try training.epsilon(forDelta: 1e-5 - 3e-6) + 0.5, accuracy: 1e-12)
+        XCTAssertThrowsError(try ledger.checkBudget(fingerprint: dataset, plannedEvent: .composed([]),
+                                                    plannedSchemaSpend: (0.1, 1e-5), delta: 1e-5),
+                             "δ exhausted: ε = ∞ is over any budget")
+        XCTAssertThrowsError(try LedgerRelease.dpsgd(dataset: dataset, label: "", parameters: parameters,
+                                                     schemaEpsilon: 0.1, schemaDelta: 1e-4, delta: 1e-5)) {
+            XCTAssertEqual($0 as? LedgerError, .invalidSchemaSpend(epsilon: 0.1, delta: 1e-4, releaseDelta: 1e-5))
+        }
+    }
+
     /// Two writers with their own connections record at the same time; nothing is lost.
     func testConcurrentWritersLoseNothing() throws {
         let url = directory.appendingPathComponent("ledger.sqlite")

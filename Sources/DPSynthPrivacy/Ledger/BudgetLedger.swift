@@ -85,6 +85,7 @@ public final class BudgetLedger {
                     steps INTEGER,
                     delta REAL NOT NULL,
                     schema_epsilon REAL NOT NULL,
+                    schema_delta REAL NOT NULL,
                     event_json TEXT NOT NULL,
                     rdp_orders BLOB NOT NULL,
                     rdp_curve BLOB NOT NULL,
@@ -126,16 +127,16 @@ public final class BudgetLedger {
         try connection.immediateTransaction {
             try connection.prepare("""
                 INSERT INTO releases (fingerprint, recorded_at, label, sampling_probability, noise_multiplier,
-                    clipping_norm, steps, delta, schema_epsilon, event_json, rdp_orders, rdp_curve,
+                    clipping_norm, steps, delta, schema_epsilon, schema_delta, event_json, rdp_orders, rdp_curve,
                     epsilon_rdp, epsilon_pld)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).run([
                     .text(release.dataset.hexDigest), .text(Self.timestamp(release.recordedAt)), .text(release.label),
                     parameters.map { .real($0.samplingProbability) } ?? .null,
                     parameters.map { .real($0.noiseMultiplier) } ?? .null,
                     parameters.map { .real($0.clippingNorm) } ?? .null,
                     parameters.map { .integer($0.steps) } ?? .null,
-                    .real(release.delta), .real(release.schemaEpsilon), .text(eventJSON),
+                    .real(release.delta), .real(release.schemaEpsilon), .real(release.schemaDelta), .text(eventJSON),
                     .blob(Self.encode(release.rdpOrders)), .blob(Self.encode(release.rdpCurve)),
                     release.epsilonByAccountant[.rdp].map { .real($0) } ?? .null,
                     release.epsilonByAccountant[.pld].map { .real($0) } ?? .null,
@@ -147,7 +148,7 @@ public final class BudgetLedger {
     public func releases(for dataset: DatasetFingerprint) throws -> [LedgerRelease] {
         let statement = try connection.prepare("""
             SELECT id, recorded_at, label, sampling_probability, noise_multiplier, clipping_norm, steps, delta,
-                   schema_epsilon, event_json, rdp_orders, rdp_curve, epsilon_rdp, epsilon_pld
+                   schema_epsilon, event_json, rdp_orders, rdp_curve, epsilon_rdp, epsilon_pld, schema_delta
             FROM releases WHERE fingerprint = ? ORDER BY id
             """)
         try statement.bind([.text(dataset.hexDigest)])
@@ -178,7 +179,8 @@ public final class BudgetLedger {
             }
             releases.append(LedgerRelease(
                 dataset: dataset, recordedAt: recordedAt, label: statement.text(2), parameters: parameters,
-                event: event, schemaEpsilon: statement.real(8), delta: statement.real(7), rdpOrders: orders,
+                event: event, schemaEpsilon: statement.real(8), schemaDelta: statement.real(14),
+                delta: statement.real(7), rdpOrders: orders,
                 rdpCurve: curve, epsilonByAccountant: epsilons))
         }
         return releases
@@ -195,16 +197,27 @@ public final class BudgetLedger {
 
     // MARK: Composition and the budget check
 
-    /// All releases of `dataset` composed, plus `planned` if given, at the budget's δ (else
-    /// `delta`, else the largest δ recorded). RDP adds the stored curves (recomputing from the
-    /// stored event if they were recorded at other orders); PLD composes the stored events, which
-    /// is tighter and takes seconds for long runs.
-    public func spending(for dataset: DatasetFingerprint, planned: DPEvent? = nil, delta: Double? = nil,
+    /// All releases of `dataset` composed, plus a planned release if given, at the budget's δ
+    /// (else `delta`, else the largest δ recorded).
+    ///
+    /// RDP adds the stored curves (recomputing from the stored event if they were recorded at other
+    /// orders); PLD composes the stored events, which is tighter and takes seconds for long runs.
+    /// (ε, δ) schema spends compose by basic composition: their δs are taken from the total δ
+    /// before the accountant is asked, and their εs are added to its answer.
+    /// - Parameters:
+    ///   - planned: the planned training (plus any pure-DP schema spend), or nil.
+    ///   - plannedSchemaSpend: a planned (ε, δ) schema spend with δ > 0, if any.
+    public func spending(for dataset: DatasetFingerprint, planned: DPEvent? = nil,
+                         plannedSchemaSpend: (epsilon: Double, delta: Double)? = nil, delta: Double? = nil,
                          accountant kind: AccountantKind = .rdp) throws -> LedgerSpending {
         let budget = try self.budget(for: dataset)
         let releases = try self.releases(for: dataset)
         let reportDelta = budget?.delta ?? delta ?? releases.map(\.delta).max() ?? 1e-5
-        var epsilon: Double
+        let approximate = releases.map(\.approximateSpend) + (plannedSchemaSpend.map { [$0] } ?? [])
+        let approximateEpsilon = approximate.map(\.epsilon).reduce(0, +)
+        let approximateDelta = approximate.map(\.delta).reduce(0, +)
+        let accountantDelta = reportDelta - approximateDelta
+        var epsilon = Double.infinity
         var order: Double?
         var orderIsAtEdge = false
         switch kind {
@@ -214,31 +227,41 @@ public final class BudgetLedger {
                 if release.rdpOrders == accountant.orders {
                     accountant.add(curve: release.rdpCurve)
                 } else {
-                    try accountant.compose(release.totalEvent)
+                    try accountant.compose(release.accountedEvent)
                 }
             }
             if let planned { try accountant.compose(planned) }
-            let result = try accountant.epsilonAndOrder(forDelta: reportDelta)
-            (epsilon, order, orderIsAtEdge) = (result.epsilon, result.order, result.orderIsAtEdge)
+            if accountantDelta > 0 {
+                let result = try accountant.epsilonAndOrder(forDelta: accountantDelta)
+                (epsilon, order, orderIsAtEdge) = (result.epsilon, result.order, result.orderIsAtEdge)
+            }
         case .pld:
             var accountant = PLDAccountant()
-            try accountant.compose(.composed(releases.map(\.totalEvent) + (planned.map { [$0] } ?? [])))
-            epsilon = try accountant.epsilon(forDelta: reportDelta)
+            try accountant.compose(.composed(releases.map(\.accountedEvent) + (planned.map { [$0] } ?? [])))
+            if accountantDelta > 0 { epsilon = try accountant.epsilon(forDelta: accountantDelta) }
         }
         return LedgerSpending(dataset: dataset, releaseCount: releases.count, budget: budget, delta: reportDelta,
-                              accountant: kind, epsilon: epsilon, order: order, orderIsAtEdge: orderIsAtEdge,
-                              schemaEpsilon: releases.map(\.schemaEpsilon).reduce(0, +))
+                              accountant: kind, epsilon: epsilon + approximateEpsilon, order: order,
+                              orderIsAtEdge: orderIsAtEdge,
+                              schemaEpsilon: releases.map(\.schemaEpsilon).reduce(0, +),
+                              schemaDelta: releases.map(\.schemaDelta).reduce(0, +))
     }
 
-    /// Throws `LedgerError.budgetExceeded` if `plannedEvent` (training plus any schema spend, e.g.
-    /// `.composed([dpsgd, .pureDP(epsilon: schemaEpsilon)])`) would take `fingerprint` past its
+    /// Throws `LedgerError.budgetExceeded` if the planned release would take `fingerprint` past its
     /// budget. Call before training. Without a budget nothing is refused. Returns the projected
     /// spending either way.
+    /// - Parameters:
+    ///   - plannedEvent: the planned training, plus a pure-DP schema spend if any
+    ///     (`.composed([dpsgd, .pureDP(epsilon: schemaEpsilon)])`).
+    ///   - plannedSchemaSpend: a planned (ε, δ) schema spend with δ > 0, if any.
+    ///   - delta: the release's δ (the budget's δ governs when a budget is set).
     @discardableResult
-    public func checkBudget(fingerprint: DatasetFingerprint, plannedEvent: DPEvent, delta: Double,
+    public func checkBudget(fingerprint: DatasetFingerprint, plannedEvent: DPEvent,
+                            plannedSchemaSpend: (epsilon: Double, delta: Double)? = nil, delta: Double,
                             accountant kind: AccountantKind = .rdp) throws -> LedgerSpending {
-        let after = try spending(for: fingerprint, planned: plannedEvent, delta: delta, accountant: kind)
-        if let budget = after.budget, after.epsilon > budget.epsilon {
+        let after = try spending(for: fingerprint, planned: plannedEvent, plannedSchemaSpend: plannedSchemaSpend,
+                                 delta: delta, accountant: kind)
+        if let budget = after.budget, !(after.epsilon <= budget.epsilon) {
             let before = try spending(for: fingerprint, delta: delta, accountant: kind)
             throw LedgerError.budgetExceeded(fingerprint: fingerprint.hexDigest, budgetEpsilon: budget.epsilon,
                                              delta: budget.delta, spentEpsilon: before.epsilon,

@@ -32,8 +32,12 @@ public struct LedgerRelease: Equatable, Sendable {
     public var parameters: DPSGDParameters?
     /// Everything the training spent, as an accountant event (DP-SGD's, or any other).
     public var event: DPEvent
-    /// ε spent on the schema (DP bounds or category lists), composed as pure ε-DP.
+    /// ε spent on the schema (DP bounds or category lists).
     public var schemaEpsilon: Double
+    /// δ of the schema spend: 0 when every schema mechanism was pure ε-DP (then it composes with
+    /// training through the accountant); > 0 for (ε, δ) mechanisms such as thresholded category
+    /// selection, which compose by basic composition (ε and δ add).
+    public var schemaDelta: Double
     /// The δ at which `epsilonByAccountant` is stated.
     public var delta: Double
     /// RDP orders and the release's RDP curve (training event plus schema spend) at them.
@@ -45,53 +49,65 @@ public struct LedgerRelease: Equatable, Sendable {
     /// A release accounted now: computes the RDP curve and ε with each of `accountants`
     /// (RDP is milliseconds; PLD can take seconds for long runs).
     public init(dataset: DatasetFingerprint, label: String, event: DPEvent, parameters: DPSGDParameters? = nil,
-                schemaEpsilon: Double = 0, delta: Double, accountants: Set<AccountantKind> = [.rdp],
-                recordedAt: Date = Date()) throws {
-        let total = Self.totalEvent(event, schemaEpsilon: schemaEpsilon)
+                schemaEpsilon: Double = 0, schemaDelta: Double = 0, delta: Double,
+                accountants: Set<AccountantKind> = [.rdp], recordedAt: Date = Date()) throws {
+        guard schemaEpsilon.isFinite, schemaEpsilon >= 0, schemaDelta >= 0, schemaDelta < delta else {
+            throw LedgerError.invalidSchemaSpend(epsilon: schemaEpsilon, delta: schemaDelta, releaseDelta: delta)
+        }
+        let total = Self.totalEvent(event, schemaEpsilon: schemaEpsilon, schemaDelta: schemaDelta)
         var rdp = RDPAccountant()
         try rdp.compose(total)
         var epsilons: [AccountantKind: Double] = [:]
         for kind in accountants {
             var accountant = kind.makeAccountant()
             try accountant.compose(total)
-            epsilons[kind] = try accountant.epsilon(forDelta: delta)
+            // Basic composition with an (ε, δ) schema spend: the accountant gets what δ is left.
+            epsilons[kind] = try accountant.epsilon(forDelta: delta - schemaDelta) + (schemaDelta > 0 ? schemaEpsilon : 0)
         }
         self.init(dataset: dataset, recordedAt: recordedAt, label: label, parameters: parameters, event: event,
-                  schemaEpsilon: schemaEpsilon, delta: delta, rdpOrders: rdp.orders, rdpCurve: rdp.rdp,
-                  epsilonByAccountant: epsilons)
+                  schemaEpsilon: schemaEpsilon, schemaDelta: schemaDelta, delta: delta, rdpOrders: rdp.orders,
+                  rdpCurve: rdp.rdp, epsilonByAccountant: epsilons)
     }
 
     /// A DP-SGD release.
     public static func dpsgd(dataset: DatasetFingerprint, label: String, parameters: DPSGDParameters,
-                             schemaEpsilon: Double = 0, delta: Double,
+                             schemaEpsilon: Double = 0, schemaDelta: Double = 0, delta: Double,
                              accountants: Set<AccountantKind> = [.rdp]) throws -> LedgerRelease {
         try LedgerRelease(dataset: dataset, label: label, event: parameters.event, parameters: parameters,
-                          schemaEpsilon: schemaEpsilon, delta: delta, accountants: accountants)
+                          schemaEpsilon: schemaEpsilon, schemaDelta: schemaDelta, delta: delta,
+                          accountants: accountants)
     }
 
     /// A release exactly as stored.
     public init(dataset: DatasetFingerprint, recordedAt: Date, label: String, parameters: DPSGDParameters?,
-                event: DPEvent, schemaEpsilon: Double, delta: Double, rdpOrders: [Double], rdpCurve: [Double],
-                epsilonByAccountant: [AccountantKind: Double]) {
+                event: DPEvent, schemaEpsilon: Double, schemaDelta: Double, delta: Double, rdpOrders: [Double],
+                rdpCurve: [Double], epsilonByAccountant: [AccountantKind: Double]) {
         self.dataset = dataset
         self.recordedAt = recordedAt
         self.label = label
         self.parameters = parameters
         self.event = event
         self.schemaEpsilon = schemaEpsilon
+        self.schemaDelta = schemaDelta
         self.delta = delta
         self.rdpOrders = rdpOrders
         self.rdpCurve = rdpCurve
         self.epsilonByAccountant = epsilonByAccountant
     }
 
-    /// The training event composed with the schema's pure-DP spend.
-    static func totalEvent(_ event: DPEvent, schemaEpsilon: Double) -> DPEvent {
-        schemaEpsilon > 0 ? .composed([event, .pureDP(epsilon: schemaEpsilon)]) : event
+    /// The training event composed with the schema spend when that is pure ε-DP; an (ε, δ) schema
+    /// spend is left out here and added by basic composition.
+    static func totalEvent(_ event: DPEvent, schemaEpsilon: Double, schemaDelta: Double) -> DPEvent {
+        schemaEpsilon > 0 && schemaDelta == 0 ? .composed([event, .pureDP(epsilon: schemaEpsilon)]) : event
     }
 
-    /// Training plus schema, as one event.
-    public var totalEvent: DPEvent { Self.totalEvent(event, schemaEpsilon: schemaEpsilon) }
+    /// What the accountants compose for this release: training, plus the schema spend if pure.
+    public var accountedEvent: DPEvent { Self.totalEvent(event, schemaEpsilon: schemaEpsilon, schemaDelta: schemaDelta) }
+
+    /// The (ε, δ) schema spend composed by basic composition (zero when it is pure ε-DP).
+    public var approximateSpend: (epsilon: Double, delta: Double) {
+        schemaDelta > 0 ? (schemaEpsilon, schemaDelta) : (0, 0)
+    }
 }
 
 /// A dataset's budget: the (ε, δ) all its releases together may not exceed.
@@ -123,6 +139,8 @@ public struct LedgerSpending: Equatable, Sendable {
     public var order: Double?
     public var orderIsAtEdge: Bool
     public var schemaEpsilon: Double
+    /// Σ δ of the (ε, δ) schema spends, taken from `delta` before the accountant is asked.
+    public var schemaDelta: Double
 
     /// ε left before the budget is reached (nil without a budget).
     public var remainingEpsilon: Double? { budget.map { max(0, $0.epsilon - epsilon) } }
