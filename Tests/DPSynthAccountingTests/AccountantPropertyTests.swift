@@ -106,6 +106,20 @@ final class AccountantPropertyTests: XCTestCase {
         XCTAssertThrowsError(try pld.compose(.poissonSampled(probability: 0.1, .pureDP(epsilon: 1))))
     }
 
+    /// A per-step loss too large for the PLD grid is refused with a clear error, not an
+    /// out-of-memory crash, and the accountant is unchanged.
+    func testPLDRefusesGridsTooLargeToBuild() throws {
+        var accountant = PLDAccountant()
+        try accountant.compose(.dpsgd(samplingProbability: 0.01, noiseMultiplier: 1, steps: 10))
+        let before = try accountant.epsilon(forDelta: 1e-5)
+        XCTAssertThrowsError(try accountant.compose(.gaussian(noiseMultiplier: 0.001))) {
+            guard case .lossGridTooLarge(let points, let limit) = $0 as? AccountingError else { return XCTFail("\($0)") }
+            XCTAssertGreaterThan(points, limit)
+        }
+        XCTAssertThrowsError(try accountant.compose(.pureDP(epsilon: 5000)))
+        XCTAssertEqual(try accountant.epsilon(forDelta: 1e-5), before)
+    }
+
     /// The README's anchor (δ = 1e-5, q = 0.01, σ = 1.1, 6000 steps): improved RDP 4.25, PLD 3.90.
     func testPLDIsTighterThanRDPAtTheReadmeAnchor() throws {
         let rdp = try epsilon(.rdp, q: 0.01, sigma: 1.1, steps: 6000)
