@@ -11,6 +11,7 @@ struct DPSynthCommand: ParsableCommand {
         subcommands: [
             BenchCommand.self,
             PrivacyCommand.self,
+            LedgerCommand.self,
             SchemaCommand.self,
         ]
     )

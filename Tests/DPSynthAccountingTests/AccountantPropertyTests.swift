@@ -60,7 +60,12 @@ final class AccountantPropertyTests: XCTestCase {
                 XCTAssertGreaterThan(epsilon, 0)
                 let back = try accountant.delta(forEpsilon: epsilon)
                 XCTAssertLessThanOrEqual(back, delta * (1 + 1e-9), "\(kind) δ=\(delta)")
-                assertClose(back, delta, relative: kind == .rdp ? 1e-6 : 1e-6, "\(kind) δ=\(delta)")
+                assertClose(back, delta, relative: 1e-6, "\(kind) δ=\(delta)")
+            }
+            for epsilon in [0.5, 1.0, 2.0] {
+                let delta = try accountant.delta(forEpsilon: epsilon)
+                XCTAssertGreaterThan(delta, 0)
+                assertClose(try accountant.epsilon(forDelta: delta), epsilon, relative: 1e-6, "\(kind) ε=\(epsilon)")
             }
         }
     }
@@ -99,6 +104,20 @@ final class AccountantPropertyTests: XCTestCase {
         XCTAssertNoThrow(try rdp.compose(.poissonSampled(probability: 0.1, .composed([.gaussian(noiseMultiplier: 2), .gaussian(noiseMultiplier: 2)]))))
         var pld = PLDAccountant()
         XCTAssertThrowsError(try pld.compose(.poissonSampled(probability: 0.1, .pureDP(epsilon: 1))))
+    }
+
+    /// A per-step loss too large for the PLD grid is refused with a clear error, not an
+    /// out-of-memory crash, and the accountant is unchanged.
+    func testPLDRefusesGridsTooLargeToBuild() throws {
+        var accountant = PLDAccountant()
+        try accountant.compose(.dpsgd(samplingProbability: 0.01, noiseMultiplier: 1, steps: 10))
+        let before = try accountant.epsilon(forDelta: 1e-5)
+        XCTAssertThrowsError(try accountant.compose(.gaussian(noiseMultiplier: 0.001))) {
+            guard case .lossGridTooLarge(let points, let limit) = $0 as? AccountingError else { return XCTFail("\($0)") }
+            XCTAssertGreaterThan(points, limit)
+        }
+        XCTAssertThrowsError(try accountant.compose(.pureDP(epsilon: 5000)))
+        XCTAssertEqual(try accountant.epsilon(forDelta: 1e-5), before)
     }
 
     /// The README's anchor (δ = 1e-5, q = 0.01, σ = 1.1, 6000 steps): improved RDP 4.25, PLD 3.90.

@@ -98,6 +98,29 @@ final class PrivacyCLITests: XCTestCase {
         }
     }
 
+    /// The help text is part of the interface: golden.
+    func testEpsilonHelpIsGolden() {
+        XCTAssertEqual(PrivacyEpsilonCommand.helpMessage(for: PrivacyEpsilonCommand.self, columns: 100), """
+            OVERVIEW: ε of DP-SGD after a number of steps.
+
+            USAGE: epsilon --delta <delta> --sampling-rate <sampling-rate> [--accountant <accountant>] [--json] --noise-multiplier <noise-multiplier> --steps <steps>
+
+            OPTIONS:
+              --delta <delta>         Target δ, in (0, 1).
+              --sampling-rate <sampling-rate>
+                                      Probability that a record is in a step's Poisson sample, in [0, 1].
+              --accountant <accountant>
+                                      Accountant: rdp (Rényi DP, dp_accounting's orders) or pld (privacy loss
+                                      distributions, tighter, slower). (values: rdp, pld; default: rdp)
+              --json                  Print a JSON object instead of a sentence.
+              --noise-multiplier <noise-multiplier>
+                                      Noise standard deviation divided by the clipping norm, ≥ 0.
+              --steps <steps>         Number of DP-SGD steps, ≥ 0.
+              -h, --help              Show help information.
+
+            """)
+    }
+
     /// The built binary exits non-zero with the one-line message on stderr.
     func testBinaryExitsNonZeroOnBadArgument() throws {
         let binary = try CLIBinary.url()

@@ -22,6 +22,18 @@ public struct DiscretePrivacyLoss: Sendable {
     /// Tail mass dp_accounting cuts at each composition.
     public static let defaultTailMassTruncation = 1e-15
 
+    /// Largest loss grid the accountant builds (2²⁴ points: 128 MiB per array, a few arrays in
+    /// flight during an FFT). Larger grids mean per-step losses of hundreds of nats, where RDP is
+    /// the practical accountant anyway.
+    public static let maximumGridPoints = 1 << 24
+
+    static func checkGridSize(_ points: Double) throws {
+        guard points <= Double(maximumGridPoints) else {
+            throw AccountingError.lossGridTooLarge(points: points.isFinite ? Int(points) : Int.max,
+                                                   limit: maximumGridPoints)
+        }
+    }
+
     public init(interval: Double, lowerIndex: Int, probabilities: [Double], infinityMass: Double) {
         self.interval = interval
         self.lowerIndex = lowerIndex
@@ -43,8 +55,9 @@ public struct DiscretePrivacyLoss: Sendable {
 
     /// The distribution of the sum of independent losses drawn from `self` and `other`.
     public func composed(with other: DiscretePrivacyLoss,
-                         tailMassTruncation: Double = defaultTailMassTruncation) -> DiscretePrivacyLoss {
+                         tailMassTruncation: Double = defaultTailMassTruncation) throws -> DiscretePrivacyLoss {
         precondition(interval == other.interval, "cannot compose losses discretised at \(interval) and \(other.interval)")
+        try Self.checkGridSize(Double(probabilities.count + other.probabilities.count))
         let convolution = Self.convolve(probabilities, other.probabilities)
         let infinity = infinityMass + other.infinityMass - infinityMass * other.infinityMass
         return Self.truncatingTails(interval: interval, lowerIndex: lowerIndex + other.lowerIndex,
@@ -57,7 +70,7 @@ public struct DiscretePrivacyLoss: Sendable {
     /// `tailMassTruncation` of mass falls outside it; that mass is added to +∞
     /// (dp_accounting `pld/common.py` `compute_self_convolve_bounds`, `self_convolve`).
     public func selfComposed(_ count: Int,
-                             tailMassTruncation: Double = defaultTailMassTruncation) -> DiscretePrivacyLoss {
+                             tailMassTruncation: Double = defaultTailMassTruncation) throws -> DiscretePrivacyLoss {
         precondition(count >= 1, "self-composition count must be ≥ 1, found \(count)")
         if count == 1 { return self }
         let infinity = tailMassTruncation - Double.expMinusOne(Double(count) * Double.log(onePlus: -infinityMass))
@@ -69,17 +82,16 @@ public struct DiscretePrivacyLoss: Sendable {
         }
         let (lowerBound, upperBound) = selfConvolutionBounds(count: count, tailMassTruncation: tailMassTruncation)
         let outputCount = upperBound - lowerBound + 1
-        let fft = FFT(count: FFT.length(atLeast: max(outputCount, n)))
-        var real = probabilities + Array(repeating: 0, count: fft.count - n)
-        var imaginary = Array(repeating: 0.0, count: fft.count)
-        fft.forwardToBitReversedOrder(real: &real, imaginary: &imaginary)
-        for index in 0..<fft.count {
+        try Self.checkGridSize(Double(outputCount))
+        let fft = RealFFT(count: max(2, FFT.length(atLeast: max(outputCount, n))))
+        var (real, imaginary) = fft.forward(probabilities)
+        for index in real.indices {
             (real[index], imaginary[index]) = Self.power(real[index], imaginary[index], count)
         }
-        fft.inverseFromBitReversedOrder(real: &real, imaginary: &imaginary)
+        let composed = fft.inverse(real: real, imaginary: imaginary)
         // The transform wraps around modulo its length: read the window [lowerBound, upperBound].
         var output = [Double](repeating: 0, count: outputCount)
-        for k in 0..<outputCount { output[k] = real[(k + lowerBound) % fft.count] }
+        for k in 0..<outputCount { output[k] = composed[(k + lowerBound) % fft.count] }
         return DiscretePrivacyLoss(interval: interval, lowerIndex: lowerIndex * count + lowerBound,
                                    probabilities: output, infinityMass: min(1, infinity))
     }
@@ -146,18 +158,13 @@ public struct DiscretePrivacyLoss: Sendable {
             }
             return output
         }
-        let fft = FFT(count: FFT.length(atLeast: outputCount))
-        var xr = x + Array(repeating: 0, count: fft.count - x.count)
-        var xi = [Double](repeating: 0, count: fft.count)
-        var yr = y + Array(repeating: 0, count: fft.count - y.count)
-        var yi = [Double](repeating: 0, count: fft.count)
-        fft.forwardToBitReversedOrder(real: &xr, imaginary: &xi)
-        fft.forwardToBitReversedOrder(real: &yr, imaginary: &yi)
-        for k in 0..<fft.count {
+        let fft = RealFFT(count: max(2, FFT.length(atLeast: outputCount)))
+        var (xr, xi) = fft.forward(x)
+        let (yr, yi) = fft.forward(y)
+        for k in xr.indices {
             (xr[k], xi[k]) = (xr[k] * yr[k] - xi[k] * yi[k], xr[k] * yi[k] + xi[k] * yr[k])
         }
-        fft.inverseFromBitReversedOrder(real: &xr, imaginary: &xi)
-        return Array(xr[0..<outputCount])
+        return Array(fft.inverse(real: xr, imaginary: xi)[0..<outputCount])
     }
 
     /// Cuts the longest prefix and suffix each holding ≤ tailMassTruncation/2: the prefix mass is

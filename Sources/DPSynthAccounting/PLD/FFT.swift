@@ -33,32 +33,33 @@ struct FFT {
 
     /// X_k = Σ_j x_j e^{−2πijk/n}, written to position bitReverse(k).
     func forwardToBitReversedOrder(real: inout [Double], imaginary: inout [Double]) {
-        precondition(real.count == count && imaginary.count == count, "FFT buffers must hold \(count) values")
-        real.withUnsafeMutableBufferPointer { re in
-            imaginary.withUnsafeMutableBufferPointer { im in
-                cosines.withUnsafeBufferPointer { c in
-                    sines.withUnsafeBufferPointer { s in
-                        Self.decimateInFrequency(re.baseAddress!, im.baseAddress!, count, c.baseAddress!, s.baseAddress!, 1)
-                    }
-                }
-            }
+        withBuffers(&real, &imaginary) { re, im, cosines, sines in
+            Self.decimateInFrequency(re, im, count, cosines, sines, 1)
         }
     }
 
     /// The inverse of `forwardToBitReversedOrder` (input in bit-reversed order), scaled by 1/n.
     func inverseFromBitReversedOrder(real: inout [Double], imaginary: inout [Double]) {
+        withBuffers(&real, &imaginary) { re, im, cosines, sines in
+            Self.decimateInTime(re, im, count, cosines, sines, 1)
+            let scale = 1 / Double(count)
+            for index in 0..<count {
+                re[index] *= scale
+                im[index] *= scale
+            }
+        }
+    }
+
+    private func withBuffers(_ real: inout [Double], _ imaginary: inout [Double],
+                             _ body: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>,
+                                      UnsafePointer<Double>, UnsafePointer<Double>) -> Void) {
         precondition(real.count == count && imaginary.count == count, "FFT buffers must hold \(count) values")
         real.withUnsafeMutableBufferPointer { re in
             imaginary.withUnsafeMutableBufferPointer { im in
                 cosines.withUnsafeBufferPointer { c in
                     sines.withUnsafeBufferPointer { s in
-                        Self.decimateInTime(re.baseAddress!, im.baseAddress!, count, c.baseAddress!, s.baseAddress!, 1)
+                        body(re.baseAddress!, im.baseAddress!, c.baseAddress!, s.baseAddress!)
                     }
-                }
-                let scale = 1 / Double(count)
-                for index in 0..<count {
-                    re[index] *= scale
-                    im[index] *= scale
                 }
             }
         }
