@@ -12,6 +12,7 @@ struct BenchCommand: ParsableCommand {
     static let suites: [any BenchSuite.Type] = [
         DPSGDBench.self,
         AccountantBench.self,
+        IOBench.self,
     ]
 
     @Option(help: "Suite to run: \(BenchCommand.suites.map { $0.name }.joined(separator: ", ")).")
