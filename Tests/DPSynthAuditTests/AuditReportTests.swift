@@ -166,7 +166,8 @@ final class AuditReportTests: XCTestCase {
         // A privacy-section rendering (ε curve from the accountant reference) for visual checks.
         var withPrivacy = report
         withPrivacy.privacy = PrivacySummary(modelKind: "TabularGAN (rendering fixture)", guarantee: guarantee,
-                                             schemaBounds: .declaredPublic, secureRandomness: true, epsilonBySteps: curve,
+                                             schemaBounds: .declaredPublic, secureRandomness: true,
+                                             epsilonBySteps: curve.filter { $0.steps <= guarantee.steps },
                                              ledger: LedgerTotals(epsilon: 2.5, delta: 2e-5, releases: 2))
         try withPrivacy.write(to: directory.appendingPathComponent("with-privacy"))
         print("audit report written to \(directory.path)")

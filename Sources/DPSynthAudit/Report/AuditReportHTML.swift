@@ -65,7 +65,7 @@ public enum AuditReportHTML {
     private static func privacySection(_ privacy: PrivacySummary) -> String {
         var html = "<section><h2>Privacy spent</h2>"
         guard let guarantee = privacy.guarantee else {
-            return html + "<p>\(AuditStatements.guarantee(privacy).htmlEscaped)</p></section>"
+            return html + "<p>No differentially private training took place, so no privacy was accounted: ε = ∞.</p></section>"
         }
         let rows: [(String, String)] = [
             ("ε (whole release)", formatNumber(guarantee.epsilon, significantDigits: 4)),

@@ -47,7 +47,7 @@ enum SVGCharts {
     /// ε against training steps.
     static func epsilonCurve(_ points: [EpsilonCurvePoint], width: Double = 460, height: Double = 220) -> String {
         guard let last = points.last, points.count >= 2 else { return "" }
-        let left = 48.0, right = 14.0, top = 12.0, bottom = 36.0
+        let left = 48.0, right = 30.0, top = 12.0, bottom = 36.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let maximumSteps = Double(Swift.max(points.map(\.steps).max() ?? 1, 1))
         let maximumEpsilon = Swift.max(points.map(\.epsilon).max() ?? 1, 1e-12)
@@ -81,13 +81,13 @@ enum SVGCharts {
             guard let i = index[pair.firstColumn], let j = index[pair.secondColumn], let score = pair.score else { continue }
             loss[j][i] = 1 - score
         }
-        let cell = count > 14 ? 22.0 : 34.0
+        let cell = count > 14 ? 22.0 : 40.0
         let labelWidth = 110.0
         let width = labelWidth + cell * Double(count) + 10
-        let height = cell * Double(count) + labelWidth * 0.75
+        let height = cell * Double(count - 1) + 64
         var svg = "<svg class=\"chart\" viewBox=\"0 0 \(f(width)) \(f(height))\" width=\"\(f(width))\" height=\"\(f(height))\" role=\"img\">"
         for row in 1..<count {
-            let y = Double(row) * cell
+            let y = Double(row - 1) * cell
             svg += "<text x=\"\(f(labelWidth - 4))\" y=\"\(f(y + cell / 2 + 4))\" class=\"tick\" text-anchor=\"end\">\(columns[row].truncated(to: 16).htmlEscaped)</text>"
             for column in 0..<row {
                 let x = labelWidth + Double(column) * cell
@@ -103,7 +103,7 @@ enum SVGCharts {
                 }
             }
         }
-        let baseline = Double(count) * cell + 4
+        let baseline = Double(count - 1) * cell + 4
         for column in 0..<(count - 1) {
             let x = labelWidth + Double(column) * cell + cell / 2
             svg += "<text x=\"\(f(x))\" y=\"\(f(baseline))\" class=\"tick\" text-anchor=\"end\" transform=\"rotate(-45 \(f(x)) \(f(baseline)))\">\(columns[column].truncated(to: 16).htmlEscaped)</text>"
