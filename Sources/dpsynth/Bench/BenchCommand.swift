@@ -13,6 +13,7 @@ struct BenchCommand: ParsableCommand {
         DPSGDBench.self,
         AccountantBench.self,
         IOBench.self,
+        AuditBench.self,
     ]
 
     @Option(help: "Suite to run: \(BenchCommand.suites.map { $0.name }.joined(separator: ", ")).")
