@@ -1,1 +1,0 @@
-// DPSynthAccounting: sources arrive with its issue.

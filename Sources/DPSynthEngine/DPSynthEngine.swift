@@ -1,1 +1,0 @@
-// DPSynthEngine: sources arrive with its issue.

@@ -1,0 +1,135 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The binary elementwise operations with NumPy broadcasting.
+public enum BinaryOperation {
+    case add, subtract, multiply, divide
+
+    @inline(__always)
+    func apply(_ x: Float, _ y: Float) -> Float {
+        switch self {
+        case .add: return x + y
+        case .subtract: return x - y
+        case .multiply: return x * y
+        case .divide: return x / y
+        }
+    }
+}
+
+/// The unary elementwise functions that have kernels (composites such as GELU are built from these).
+public enum UnaryFunction {
+    case negate, exp, log, squareRoot, tanh, sigmoid, relu, softplus, absolute, sign
+    case leakyRelu(negativeSlope: Float)
+    /// 1 where x > 0, `negativeSlope` elsewhere: the derivative of LeakyReLU (ReLU for slope 0).
+    case leakyReluDerivative(negativeSlope: Float)
+    case power(Float)
+}
+
+extension Kernels {
+    /// output = op(a, b) where a and b have been broadcast to `shape` with the given strides
+    /// (0 along broadcast axes). Contiguous and row-vector cases take fast paths.
+    static func binary(_ operation: BinaryOperation,
+                       _ a: UnsafePointer<Float>, strides aStrides: [Int],
+                       _ b: UnsafePointer<Float>, strides bStrides: [Int],
+                       into output: UnsafeMutablePointer<Float>, shape: [Int]) {
+        let count = Shape.count(shape)
+        if count == 0 { return }
+        let rank = shape.count
+        let contiguous = Shape.strides(shape)
+        let aContiguous = aStrides == contiguous, bContiguous = bStrides == contiguous
+        let aScalar = aStrides.allSatisfy { $0 == 0 }, bScalar = bStrides.allSatisfy { $0 == 0 }
+        switch operation {
+        case .add: binaryLoop(count, a, aContiguous, aScalar, b, bContiguous, bScalar, output, rank, shape, aStrides, bStrides) { $0 + $1 }
+        case .subtract: binaryLoop(count, a, aContiguous, aScalar, b, bContiguous, bScalar, output, rank, shape, aStrides, bStrides) { $0 - $1 }
+        case .multiply: binaryLoop(count, a, aContiguous, aScalar, b, bContiguous, bScalar, output, rank, shape, aStrides, bStrides) { $0 * $1 }
+        case .divide: binaryLoop(count, a, aContiguous, aScalar, b, bContiguous, bScalar, output, rank, shape, aStrides, bStrides) { $0 / $1 }
+        }
+    }
+
+    @inline(__always)
+    private static func binaryLoop(_ count: Int,
+                                   _ a: UnsafePointer<Float>, _ aContiguous: Bool, _ aScalar: Bool,
+                                   _ b: UnsafePointer<Float>, _ bContiguous: Bool, _ bScalar: Bool,
+                                   _ output: UnsafeMutablePointer<Float>, _ rank: Int, _ shape: [Int],
+                                   _ aStrides: [Int], _ bStrides: [Int],
+                                   _ f: (Float, Float) -> Float) {
+        if aContiguous && bContiguous {
+            for i in 0..<count { output[i] = f(a[i], b[i]) }
+            return
+        }
+        if aContiguous && bScalar {
+            let y = b[0]
+            for i in 0..<count { output[i] = f(a[i], y) }
+            return
+        }
+        if aScalar && bContiguous {
+            let x = a[0]
+            for i in 0..<count { output[i] = f(x, b[i]) }
+            return
+        }
+        // Walk the outer axes with an odometer; the innermost axis is a strided loop.
+        let inner = shape[rank - 1]
+        let aInner = aStrides[rank - 1], bInner = bStrides[rank - 1]
+        let outer = count / inner
+        var index = [Int](repeating: 0, count: rank)
+        var aOffset = 0, bOffset = 0
+        for block in 0..<outer {
+            let target = output + block * inner
+            let aBase = a + aOffset, bBase = b + bOffset
+            if aInner == 1 && bInner == 1 {
+                for i in 0..<inner { target[i] = f(aBase[i], bBase[i]) }
+            } else if aInner == 1 && bInner == 0 {
+                let y = bBase[0]
+                for i in 0..<inner { target[i] = f(aBase[i], y) }
+            } else if aInner == 0 && bInner == 1 {
+                let x = aBase[0]
+                for i in 0..<inner { target[i] = f(x, bBase[i]) }
+            } else {
+                for i in 0..<inner { target[i] = f(aBase[i * aInner], bBase[i * bInner]) }
+            }
+            var axis = rank - 2
+            while axis >= 0 {
+                index[axis] += 1
+                aOffset += aStrides[axis]
+                bOffset += bStrides[axis]
+                if index[axis] < shape[axis] { break }
+                aOffset -= aStrides[axis] * shape[axis]
+                bOffset -= bStrides[axis] * shape[axis]
+                index[axis] = 0
+                axis -= 1
+            }
+        }
+    }
+
+    /// output[i] = f(input[i]).
+    static func unary(_ function: UnaryFunction, _ x: UnsafePointer<Float>,
+                      into y: UnsafeMutablePointer<Float>, count: Int) {
+        switch function {
+        case .negate: for i in 0..<count { y[i] = -x[i] }
+        case .exp: for i in 0..<count { y[i] = expf(x[i]) }
+        case .log: for i in 0..<count { y[i] = logf(x[i]) }
+        case .squareRoot: for i in 0..<count { y[i] = x[i].squareRoot() }
+        case .tanh: for i in 0..<count { y[i] = tanhf(x[i]) }
+        case .sigmoid:
+            // Two branches so that exp never overflows: σ(x) = 1/(1+e^-x) = e^x/(1+e^x).
+            for i in 0..<count {
+                let v = x[i]
+                if v >= 0 { y[i] = 1 / (1 + expf(-v)) } else { let e = expf(v); y[i] = e / (1 + e) }
+            }
+        case .relu: for i in 0..<count { y[i] = x[i] > 0 ? x[i] : 0 }
+        case .softplus:
+            // log(1 + e^x) = max(x, 0) + log1p(e^-|x|): exact in both tails.
+            for i in 0..<count { let v = x[i]; y[i] = Swift.max(v, 0) + log1pf(expf(-Swift.abs(v))) }
+        case .absolute: for i in 0..<count { y[i] = Swift.abs(x[i]) }
+        case .sign: for i in 0..<count { let v = x[i]; y[i] = v > 0 ? 1 : (v < 0 ? -1 : (v.isNaN ? v : 0)) }
+        case .leakyRelu(let slope): for i in 0..<count { let v = x[i]; y[i] = v > 0 ? v : slope * v }
+        case .leakyReluDerivative(let slope): for i in 0..<count { y[i] = x[i] > 0 ? 1 : slope }
+        case .power(let exponent):
+            if exponent == 2 { for i in 0..<count { y[i] = x[i] * x[i] } }
+            else { for i in 0..<count { y[i] = powf(x[i], exponent) } }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import COpenBLAS
+
+/// Dense linear algebra on raw row-major buffers: the only code that calls cblas.
+public enum Kernels {
+    /// C = alpha · op(A) · op(B) + beta · C, row-major, with op(X) = Xᵀ when asked (no copies).
+    /// A is m×k (k×m when transposed), B is k×n (n×k when transposed), C is m×n.
+    public static func gemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                            into c: UnsafeMutablePointer<Float>,
+                            m: Int, n: Int, k: Int,
+                            transposeA: Bool = false, transposeB: Bool = false,
+                            alpha: Float = 1, beta: Float = 0) {
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            // OpenBLAS rejects k = 0 leading dimensions; the product is empty.
+            scale(c, count: m * n, by: beta)
+            return
+        }
+        cblas_sgemm(CblasRowMajor,
+                    transposeA ? CblasTrans : CblasNoTrans,
+                    transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha,
+                    a, Int32(transposeA ? m : k),
+                    b, Int32(transposeB ? k : n),
+                    beta, c, Int32(n))
+    }
+
+    /// y = alpha · op(A) · x + beta · y for a row-major m×n matrix A.
+    public static func gemv(_ a: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
+                            into y: UnsafeMutablePointer<Float>, m: Int, n: Int,
+                            transposeA: Bool = false, alpha: Float = 1, beta: Float = 0) {
+        let outputCount = transposeA ? n : m
+        if outputCount == 0 { return }
+        if m == 0 || n == 0 { scale(y, count: outputCount, by: beta); return }
+        cblas_sgemv(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), alpha, a, Int32(n), x, 1, beta, y, 1)
+    }
+
+    /// x *= factor (a factor of 0 writes zeros, also over NaN, as BLAS's beta = 0 does).
+    public static func scale(_ x: UnsafeMutablePointer<Float>, count: Int, by factor: Float) {
+        if factor == 0 { x.update(repeating: 0, count: count); return }
+        if factor == 1 { return }
+        for i in 0..<count { x[i] *= factor }
+    }
+
+    /// y += alpha · x.
+    public static func axpy(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+                            count: Int, alpha: Float = 1) {
+        for i in 0..<count { y[i] += alpha * x[i] }
+    }
+
+    /// Σ x_i² accumulated in Double.
+    public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
+        // Four Float partial sums per block of 64 keep the loop vectorised; blocks add in Double.
+        var total = 0.0
+        var start = 0
+        while start < count {
+            let end = Swift.min(start + 64, count)
+            var partial: Float = 0
+            for i in start..<end { partial += x[i] * x[i] }
+            total += Double(partial)
+            start = end
+        }
+        return total
+    }
+
+    /// Squared L2 norm of each row of a row-major rows×columns matrix, in Double.
+    public static func rowSumsOfSquares(_ x: UnsafePointer<Float>, rows: Int, columns: Int,
+                                        into result: UnsafeMutablePointer<Double>) {
+        for row in 0..<rows { result[row] = sumOfSquares(x + row * columns, count: columns) }
+    }
+
+    /// Each row of a rows×columns matrix multiplied by its own factor, written to `output`.
+    public static func scaleRows(_ x: UnsafePointer<Float>, by factors: UnsafePointer<Float>,
+                                 into output: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
+        for row in 0..<rows {
+            let factor = factors[row]
+            let source = x + row * columns, target = output + row * columns
+            for column in 0..<columns { target[column] = factor * source[column] }
+        }
+    }
+}

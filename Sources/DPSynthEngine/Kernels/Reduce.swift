@@ -1,0 +1,123 @@
+/// Reductions and data movement on raw buffers.
+extension Kernels {
+    /// Sums `source` (shape `sourceShape`) into `target` (shape `targetShape`, broadcastable to
+    /// the source: same rank after left-padding with 1s). The target is overwritten.
+    static func sum(_ source: UnsafePointer<Float>, shape sourceShape: [Int],
+                    into target: UnsafeMutablePointer<Float>, shape targetShape: [Int]) {
+        let targetCount = Shape.count(targetShape)
+        target.update(repeating: 0, count: targetCount)
+        let count = Shape.count(sourceShape)
+        if count == 0 { return }
+        let rank = sourceShape.count
+        let padded = [Int](repeating: 1, count: rank - targetShape.count) + targetShape
+        // Fast path: [rows, columns] → [1, columns] (column sums, the bias-gradient case).
+        if let last = sourceShape.last, padded.dropLast().allSatisfy({ $0 == 1 }), padded.last == last {
+            let rows = count / last
+            for row in 0..<rows {
+                let base = source + row * last
+                for column in 0..<last { target[column] += base[column] }
+            }
+            return
+        }
+        // Fast path: reduce only the trailing axes (row sums).
+        var keptLeading = 0
+        while keptLeading < rank && padded[keptLeading] == sourceShape[keptLeading] { keptLeading += 1 }
+        if padded[keptLeading...].allSatisfy({ $0 == 1 }) {
+            let inner = count / Swift.max(targetCount, 1)
+            for row in 0..<targetCount {
+                var partial: Float = 0
+                let base = source + row * inner
+                for i in 0..<inner { partial += base[i] }
+                target[row] = partial
+            }
+            return
+        }
+        let targetStrides = Shape.broadcastStrides(padded, to: sourceShape)
+        var index = [Int](repeating: 0, count: rank)
+        var offset = 0
+        for i in 0..<count {
+            target[offset] += source[i]
+            var axis = rank - 1
+            while axis >= 0 {
+                index[axis] += 1
+                offset += targetStrides[axis]
+                if index[axis] < sourceShape[axis] { break }
+                offset -= targetStrides[axis] * sourceShape[axis]
+                index[axis] = 0
+                axis -= 1
+            }
+        }
+    }
+
+    /// Maximum along the middle axis of a tensor viewed as [outer, length, inner].
+    static func max(_ source: UnsafePointer<Float>, outer: Int, length: Int, inner: Int,
+                    into target: UnsafeMutablePointer<Float>) {
+        for o in 0..<outer {
+            let base = source + o * length * inner
+            let out = target + o * inner
+            for i in 0..<inner { out[i] = base[i] }
+            for l in 1..<Swift.max(length, 1) {
+                let row = base + l * inner
+                // NaN propagates: a comparison with NaN is false, so test it explicitly.
+                for i in 0..<inner where row[i] > out[i] || row[i].isNaN { out[i] = row[i] }
+            }
+        }
+    }
+
+    /// Copies a tensor viewed as [outer, sourceLength, inner] into the slice
+    /// [outer, offset..<offset+sourceLength, inner] of a [outer, targetLength, inner] tensor,
+    /// or the reverse when `extracting` is true (target slice → source block).
+    static func copyBlocks(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>,
+                           outer: Int, blockLength: Int, inner: Int,
+                           sourceLength: Int, sourceOffset: Int,
+                           targetLength: Int, targetOffset: Int) {
+        let block = blockLength * inner
+        if block == 0 { return }
+        for o in 0..<outer {
+            (target + (o * targetLength + targetOffset) * inner)
+                .update(from: source + (o * sourceLength + sourceOffset) * inner, count: block)
+        }
+    }
+
+    /// General axis permutation: target[permuted index] = source[index].
+    static func permute(_ source: UnsafePointer<Float>, shape: [Int], axes: [Int],
+                        into target: UnsafeMutablePointer<Float>) {
+        let count = Shape.count(shape)
+        if count == 0 { return }
+        let rank = shape.count
+        let sourceStrides = Shape.strides(shape)
+        let targetShape = axes.map { shape[$0] }
+        // Walk the target in order; each target axis steps the source by its stride.
+        let steps = axes.map { sourceStrides[$0] }
+        if rank == 2 && axes == [1, 0] {
+            let rows = shape[0], columns = shape[1]
+            let tile = 32
+            var r0 = 0
+            while r0 < rows {
+                var c0 = 0
+                while c0 < columns {
+                    for r in r0..<Swift.min(r0 + tile, rows) {
+                        for c in c0..<Swift.min(c0 + tile, columns) { target[c * rows + r] = source[r * columns + c] }
+                    }
+                    c0 += tile
+                }
+                r0 += tile
+            }
+            return
+        }
+        var index = [Int](repeating: 0, count: rank)
+        var offset = 0
+        for i in 0..<count {
+            target[i] = source[offset]
+            var axis = rank - 1
+            while axis >= 0 {
+                index[axis] += 1
+                offset += steps[axis]
+                if index[axis] < targetShape[axis] { break }
+                offset -= steps[axis] * targetShape[axis]
+                index[axis] = 0
+                axis -= 1
+            }
+        }
+    }
+}
