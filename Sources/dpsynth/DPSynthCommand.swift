@@ -10,6 +10,7 @@ struct DPSynthCommand: ParsableCommand {
         version: DPSynthVersion.string,
         subcommands: [
             BenchCommand.self,
+            SchemaCommand.self,
         ]
     )
 }

@@ -1,0 +1,150 @@
+/// Why one field could not be read into its column; the table builder adds the location.
+enum FieldProblem: Error {
+    case malformed(value: String, expected: String)
+    case unknownCategory(value: String)
+    case missingInNonNullable
+    case invalidUTF8
+}
+
+/// A field read into its column's storage.
+enum ParsedField {
+    case number(Double)
+    case category(Int32)
+    case identifier(String)
+    case missing
+    /// A value outside the category list, read as missing (`UnknownCategoryPolicy.mapToNull`).
+    case unknownCategoryAsMissing
+}
+
+/// Reads the fields of one schema column: missing tokens, numbers, datetimes and category
+/// labels, compared as bytes so a cell becomes a `String` only when it is an identifier or
+/// a problem to report.
+struct ColumnParser {
+    let column: ColumnSchema
+    let missingTokens: [[UInt8]]
+    let emptyIsMissing: Bool
+    let categoryBytes: [[UInt8]]
+    let categoryIndex: [String: Int32]
+    let datetimeFormat: DatetimeFormat?
+    let unknownCategory: UnknownCategoryPolicy
+
+    init(column: ColumnSchema, source: SourceFormat) throws {
+        self.column = column
+        let tokens = column.missingTokens ?? source.missingTokens
+        missingTokens = tokens.filter { !$0.isEmpty }.map { Array($0.utf8) }
+        emptyIsMissing = tokens.contains("")
+        let labels = column.categoryLabels
+        categoryBytes = labels.map { Array($0.utf8) }
+        var index: [String: Int32] = [:]
+        for (position, label) in labels.enumerated() { index[label] = Int32(position) }
+        categoryIndex = index
+        datetimeFormat = column.kind == .datetime ? try DatetimeFormat(pattern: column.effectiveDatetimeFormat) : nil
+        unknownCategory = column.unknownCategory ?? source.unknownCategory
+    }
+
+    /// Reads a text field. `unquotedEmpty` marks libcsv's NULL field; `nulTerminated` says a NUL
+    /// byte follows `text` in memory (true for CSV batches).
+    @inline(__always)
+    func parse(_ text: UnsafeBufferPointer<UInt8>, unquotedEmpty: Bool, nulTerminated: Bool) throws -> ParsedField {
+        if isMissing(text, unquotedEmpty: unquotedEmpty) {
+            guard column.nullable else { throw FieldProblem.missingInNonNullable }
+            return .missing
+        }
+        switch column.kind {
+        case .continuous, .integer:
+            guard let base = text.baseAddress,
+                  let value = parseDecimal(base, count: text.count, nulTerminated: nulTerminated) else {
+                throw malformed(text)
+            }
+            return try number(value, text: text)
+        case .datetime:
+            guard let seconds = datetimeFormat?.seconds(parsing: text) else { throw malformed(text) }
+            return .number(seconds)
+        case .categorical, .ordinal, .boolean:
+            return try category(text)
+        case .identifier:
+            guard let value = String(validating: text, as: UTF8.self) else { throw FieldProblem.invalidUTF8 }
+            return .identifier(value)
+        }
+    }
+
+    /// Reads a number stored as a number (SQLite INTEGER or REAL).
+    func parse(number value: Double) throws -> ParsedField {
+        switch column.kind {
+        case .continuous, .integer, .datetime:
+            guard value.isFinite else { throw FieldProblem.malformed(value: "\(value)", expected: expectation) }
+            if column.kind == .integer && value != value.rounded() {
+                throw FieldProblem.malformed(value: decimalText(value), expected: expectation)
+            }
+            return .number(value)
+        case .categorical, .ordinal, .boolean, .identifier:
+            var text = decimalText(value)
+            return try text.withUTF8 { try parse($0, unquotedEmpty: false, nulTerminated: false) }
+        }
+    }
+
+    func missing() throws -> ParsedField {
+        guard column.nullable else { throw FieldProblem.missingInNonNullable }
+        return .missing
+    }
+
+    @inline(__always)
+    private func isMissing(_ text: UnsafeBufferPointer<UInt8>, unquotedEmpty: Bool) -> Bool {
+        if text.isEmpty {
+            // A quoted "" is an empty string where the column can hold one.
+            if unquotedEmpty { return emptyIsMissing }
+            return emptyIsMissing && column.kind != .identifier && !categoryIndex.keys.contains("")
+        }
+        for token in missingTokens where token.count == text.count {
+            if token.withUnsafeBufferPointer({ memcmp($0.baseAddress!, text.baseAddress!, text.count) == 0 }) { return true }
+        }
+        return false
+    }
+
+    @inline(__always)
+    private func number(_ value: Double, text: UnsafeBufferPointer<UInt8>) throws -> ParsedField {
+        if column.kind == .integer && value != value.rounded() { throw malformed(text) }
+        return .number(value)
+    }
+
+    @inline(__always)
+    private func category(_ text: UnsafeBufferPointer<UInt8>) throws -> ParsedField {
+        if categoryBytes.count <= 16 {
+            for (position, label) in categoryBytes.enumerated() where label.count == text.count {
+                if text.isEmpty || label.withUnsafeBufferPointer({ memcmp($0.baseAddress!, text.baseAddress!, text.count) == 0 }) {
+                    return .category(Int32(position))
+                }
+            }
+        }
+        guard let value = String(validating: text, as: UTF8.self) else { throw FieldProblem.invalidUTF8 }
+        if categoryBytes.count > 16, let position = categoryIndex[value] { return .category(position) }
+        switch unknownCategory {
+        case .error: throw FieldProblem.unknownCategory(value: value)
+        case .mapToNull:
+            guard column.nullable else { throw FieldProblem.unknownCategory(value: value) }
+            return .unknownCategoryAsMissing
+        }
+    }
+
+    private func malformed(_ text: UnsafeBufferPointer<UInt8>) -> FieldProblem {
+        guard let value = String(validating: text, as: UTF8.self) else { return .invalidUTF8 }
+        return .malformed(value: value, expected: expectation)
+    }
+
+    /// What a value of this column must look like, for messages.
+    var expectation: String {
+        switch column.kind {
+        case .continuous: return "a number"
+        case .integer: return "an integer"
+        case .datetime: return "a datetime in the format \(quoted(column.effectiveDatetimeFormat))"
+        case .categorical, .ordinal, .boolean: return "one of the categories"
+        case .identifier: return "text"
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,1 +1,0 @@
-// DPSynthTabular: sources arrive with its issue.
