@@ -16,7 +16,7 @@ public enum LossReduction {
 
 /// Per-row sum over the trailing axes: [rows, …] → [rows].
 private func rowSums(_ x: Tensor) -> Tensor {
-    x.rank <= 1 ? x : x.reshaped(to: [x.shape[0], -1]).sum(alongAxes: [1])
+    x.rank <= 1 ? x : x.reshaped(to: [x.shape[0], x.shape.dropFirst().reduce(1, *)]).sum(alongAxes: [1])
 }
 
 /// Binary cross-entropy on logits: softplus(x) − x·y, stable for any x (the log-sum-exp form

@@ -17,7 +17,7 @@ extension Tensor {
     }
 
     /// Rows flattened: [d0, d1, …] → [d0, d1·…].
-    public func flattenedRows() -> Tensor { reshaped(to: [shape.first ?? 1, -1]) }
+    public func flattenedRows() -> Tensor { reshaped(to: [shape.first ?? 1, shape.dropFirst().reduce(1, *)]) }
 
     /// The axes permuted: result axis i is input axis `axes[i]`. Copies.
     public func transposed(_ axes: [Int]) -> Tensor {

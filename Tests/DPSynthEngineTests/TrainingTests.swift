@@ -1,0 +1,126 @@
+import XCTest
+import Foundation
+import DPSynthEngine
+import DPSynthRandom
+import DPSynthTestSupport
+
+/// End-to-end learning: a classifier on real data, a small GAN, and seeded determinism.
+final class TrainingTests: XCTestCase {
+    /// WDBC as standardised features, labels (1 = malignant), and the fixed test split.
+    private func breastCancer() throws -> (train: (Tensor, Tensor), test: (Tensor, [Float])) {
+        let text = try String(contentsOf: SharedData.url("data/breast_cancer_wdbc.csv"), encoding: .utf8)
+        var lines = text.split(whereSeparator: \.isNewline)
+        let header = lines.removeFirst().split(separator: ",")
+        guard let labelColumn = header.firstIndex(of: "diagnosis") else { throw CocoaError(.fileReadCorruptFile) }
+        var features: [[Float]] = [], labels: [Float] = []
+        for line in lines {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            labels.append(fields[labelColumn] == "malignant" ? 1 : 0)
+            features.append(fields.enumerated().filter { $0.offset != labelColumn }.map { Float($0.element) ?? .nan })
+        }
+        let testRows = Set(try String(contentsOf: SharedData.url("data/splits/breast_cancer_wdbc_test_rows.txt"), encoding: .utf8)
+            .split(whereSeparator: \.isNewline).compactMap { Int($0) })
+        XCTAssertEqual(features.count, 569)
+        XCTAssertEqual(testRows.count, 114)
+        let trainRows = (0..<features.count).filter { !testRows.contains($0) }
+        let width = features[0].count
+        // Standardise with training statistics only.
+        var mean = [Float](repeating: 0, count: width), deviation = [Float](repeating: 0, count: width)
+        for row in trainRows { for j in 0..<width { mean[j] += features[row][j] / Float(trainRows.count) } }
+        for row in trainRows { for j in 0..<width { deviation[j] += pow(features[row][j] - mean[j], 2) / Float(trainRows.count) } }
+        func matrix(_ rows: [Int]) -> Tensor {
+            Tensor(shape: [rows.count, width], scalars: rows.flatMap { row in (0..<width).map { (features[row][$0] - mean[$0]) / deviation[$0].squareRoot() } })
+        }
+        let sortedTest = testRows.sorted()
+        return ((matrix(trainRows), Tensor(shape: [trainRows.count, 1], scalars: trainRows.map { labels[$0] })),
+                (matrix(sortedTest), sortedTest.map { labels[$0] }))
+    }
+
+    func testTwoLayerClassifierReachesNinetyFivePercentOnBreastCancer() throws {
+        let ((x, y), (testX, testY)) = try breastCancer()
+        let random = SeededGenerator(seed: 1)
+        let model = MLP(sizes: [30, 16, 1], name: "classifier", hiddenActivation: .relu, weightInitializer: .heNormal, random: random)
+        let optimizer = Adam(parameters: model.parameters, learningRate: 1e-2)
+        let rows = x.shape[0], batchSize = 64
+        for _ in 0..<60 {
+            var order = Array(0..<rows)
+            for i in stride(from: rows - 1, to: 0, by: -1) { order.swapAt(i, Int(random.next() % UInt64(i + 1))) }
+            for start in stride(from: 0, to: rows, by: batchSize) {
+                let batch = Array(order[start..<min(start + batchSize, rows)])
+                let loss = binaryCrossEntropy(logits: model(x.gathering(rows: batch)), targets: y.gathering(rows: batch))
+                optimizer.step(gradients: gradients(of: loss, withRespectTo: model.parameters))
+            }
+        }
+        let logits = withoutGradients { model(testX) }.scalars
+        let correct = zip(logits, testY).filter { ($0 > 0 ? 1 : 0) == $1 }.count
+        let accuracy = Double(correct) / Double(testY.count)
+        print("WDBC test accuracy \(accuracy)")
+        XCTAssertGreaterThanOrEqual(accuracy, 0.95, "test accuracy \(accuracy)")
+    }
+
+    /// Eight Gaussians (sd 0.1) on a circle of radius 2. Measure: a mode is covered when ≥ 2% of
+    /// 2,000 samples lie within 3 sd (0.3) of its centre; quality: ≥ 70% of samples lie within
+    /// 3 sd of some centre. The GAN must cover ≥ 6 of 8 modes.
+    func testSmallGANCoversSixOfEightGaussianModes() {
+        let random = SeededGenerator(seed: 2)
+        let deviation: Float = 0.1
+        let centres = (0..<8).map { k -> (Float, Float) in
+            let angle = Float(k) * Float.pi / 4
+            return (2 * cos(angle), 2 * sin(angle))
+        }
+        func realBatch(_ count: Int) -> Tensor {
+            var scalars: [Float] = []
+            for _ in 0..<count {
+                let centre = centres[Int(random.next() % 8)]
+                scalars += [centre.0 + deviation * Float(random.nextGaussian()), centre.1 + deviation * Float(random.nextGaussian())]
+            }
+            return Tensor(shape: [count, 2], scalars: scalars)
+        }
+        let latent = 8, batch = 128
+        let generator = MLP(sizes: [latent, 64, 64, 2], name: "g", hiddenActivation: .leakyRelu(negativeSlope: 0.2), random: random)
+        let discriminator = MLP(sizes: [2, 64, 64, 1], name: "d", hiddenActivation: .leakyRelu(negativeSlope: 0.2), random: random)
+        let generatorOptimizer = Adam(parameters: generator.parameters, learningRate: 1e-3, beta1: 0.5)
+        let discriminatorOptimizer = Adam(parameters: discriminator.parameters, learningRate: 1e-3, beta1: 0.5)
+        let ones = Tensor(repeating: 1, shape: [batch, 1]), zeros = Tensor(zeros: [batch, 1])
+        func noise(_ count: Int) -> Tensor { Tensor(shape: [count, latent], scalars: random.gaussianFloats(count: count * latent)) }
+        for _ in 0..<2500 {
+            let fake = withoutGradients { generator(noise(batch)) }
+            let discriminatorLoss = binaryCrossEntropy(logits: discriminator(realBatch(batch)), targets: ones)
+                + binaryCrossEntropy(logits: discriminator(fake), targets: zeros)
+            discriminatorOptimizer.step(gradients: gradients(of: discriminatorLoss, withRespectTo: discriminator.parameters))
+            // Non-saturating generator loss (Goodfellow et al. 2014, §3).
+            let generatorLoss = binaryCrossEntropy(logits: discriminator(generator(noise(batch))), targets: ones)
+            generatorOptimizer.step(gradients: gradients(of: generatorLoss, withRespectTo: generator.parameters))
+        }
+        let samples = withoutGradients { generator(noise(2000)) }.scalars
+        var hits = [Int](repeating: 0, count: 8), good = 0
+        for i in 0..<2000 {
+            let (x, y) = (samples[2 * i], samples[2 * i + 1])
+            if let k = centres.indices.first(where: { hypot(x - centres[$0].0, y - centres[$0].1) <= 3 * deviation }) {
+                hits[k] += 1
+                good += 1
+            }
+        }
+        let covered = hits.filter { $0 >= 40 }.count
+        print("GAN modes: samples per mode \(hits), within 3 sd: \(good)/2000")
+        XCTAssertGreaterThanOrEqual(covered, 6, "samples per mode \(hits)")
+        XCTAssertGreaterThanOrEqual(Double(good) / 2000, 0.7, "samples per mode \(hits)")
+    }
+
+    func testTrainingIsDeterministicForASeed() {
+        func train(seed: UInt64) -> [UInt8] {
+            let random = SeededGenerator(seed: seed)
+            let model = MLP(sizes: [3, 8, 1], name: "m", hiddenActivation: .gelu, layerNorm: true, random: random)
+            let optimizer = Adam.adamW(parameters: model.parameters)
+            let dropout = Dropout(rate: 0.2)
+            for _ in 0..<20 {
+                let x = Tensor(shape: [16, 3], scalars: random.gaussianFloats(count: 48))
+                let loss = meanSquaredError(predictions: dropout(model(x), mode: .training, random: random), targets: x.sum(alongAxes: [1], keepingDimensions: true))
+                optimizer.step(gradients: gradients(of: loss, withRespectTo: model.parameters))
+            }
+            return model.serializedParameters()
+        }
+        XCTAssertEqual(train(seed: 4), train(seed: 4))
+        XCTAssertNotEqual(train(seed: 4), train(seed: 5))
+    }
+}
