@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "DPSynthPrivacyTests", dependencies: ["DPSynthPrivacy", "DPSynthTestSupport"]),
         .testTarget(name: "DPSynthTabularTests", dependencies: ["DPSynthTabular", "DPSynthTestSupport"]),
         .testTarget(name: "DPSynthModelsTests", dependencies: ["DPSynthModels", "DPSynthTestSupport"]),
-        .testTarget(name: "DPSynthAuditTests", dependencies: ["DPSynthAudit", "DPSynthTestSupport"]),
+        .testTarget(name: "DPSynthAuditTests", dependencies: ["DPSynthAudit", "DPSynthTestSupport"], resources: [.copy("Resources")]),
         .testTarget(name: "DPSynthCLITests", dependencies: ["dpsynth", "DPSynthTestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -6,8 +6,9 @@
 /// accountant unchanged ("check, then compose").
 ///
 /// Source: google/differential-privacy, `python/dp_accounting/dp_event.py` (same structure,
-/// Swift names). All mechanisms are for sensitivity 1 under add/remove-one adjacency.
-public indirect enum DPEvent: Hashable, Sendable {
+/// Swift names). All mechanisms are for sensitivity 1 under add/remove-one adjacency. Codable, so a
+/// release record (the budget ledger) can store exactly what was run.
+public indirect enum DPEvent: Hashable, Codable, Sendable {
     /// The Gaussian mechanism on a sensitivity-1 query: noise standard deviation = `noiseMultiplier`.
     /// A noise multiplier of 0 releases the query exactly (ε = ∞).
     case gaussian(noiseMultiplier: Double)

@@ -10,6 +10,8 @@ struct DPSynthCommand: ParsableCommand {
         version: DPSynthVersion.string,
         subcommands: [
             BenchCommand.self,
+            PrivacyCommand.self,
+            LedgerCommand.self,
             SchemaCommand.self,
         ]
     )

@@ -69,17 +69,15 @@ public struct DiscretePrivacyLoss: Sendable {
         }
         let (lowerBound, upperBound) = selfConvolutionBounds(count: count, tailMassTruncation: tailMassTruncation)
         let outputCount = upperBound - lowerBound + 1
-        let fft = FFT(count: FFT.length(atLeast: max(outputCount, n)))
-        var real = probabilities + Array(repeating: 0, count: fft.count - n)
-        var imaginary = Array(repeating: 0.0, count: fft.count)
-        fft.forward(real: &real, imaginary: &imaginary)
-        for index in 0..<fft.count {
+        let fft = RealFFT(count: max(2, FFT.length(atLeast: max(outputCount, n))))
+        var (real, imaginary) = fft.forward(probabilities)
+        for index in real.indices {
             (real[index], imaginary[index]) = Self.power(real[index], imaginary[index], count)
         }
-        fft.inverse(real: &real, imaginary: &imaginary)
+        let composed = fft.inverse(real: real, imaginary: imaginary)
         // The transform wraps around modulo its length: read the window [lowerBound, upperBound].
         var output = [Double](repeating: 0, count: outputCount)
-        for k in 0..<outputCount { output[k] = real[(k + lowerBound) % fft.count] }
+        for k in 0..<outputCount { output[k] = composed[(k + lowerBound) % fft.count] }
         return DiscretePrivacyLoss(interval: interval, lowerIndex: lowerIndex * count + lowerBound,
                                    probabilities: output, infinityMass: min(1, infinity))
     }
@@ -96,8 +94,15 @@ public struct DiscretePrivacyLoss: Sendable {
         for step in Array(-20...(-1)) + Array(1...20) {
             let order = Double(step) / Double(n)
             let shift = order > 0 ? Double(n - 1) * order : 0
+            // Σ p_i e^{i·order − shift}; the exponentials by recurrence, re-anchored every 1024 terms.
+            let ratio = Double.exp(order)
             var sum = 0.0
-            for (index, p) in probabilities.enumerated() { sum += p * Double.exp(Double(index) * order - shift) }
+            var factor = 1.0
+            for (index, p) in probabilities.enumerated() {
+                if index & 1023 == 0 { factor = Double.exp(Double(index) * order - shift) }
+                sum += p * factor
+                factor *= ratio
+            }
             let logMGF = Double.log(sum) + shift
             let bound = (Double(count) * logMGF + logTwoOverTail) / order
             guard bound.isFinite else { continue }
@@ -139,18 +144,13 @@ public struct DiscretePrivacyLoss: Sendable {
             }
             return output
         }
-        let fft = FFT(count: FFT.length(atLeast: outputCount))
-        var xr = x + Array(repeating: 0, count: fft.count - x.count)
-        var xi = [Double](repeating: 0, count: fft.count)
-        var yr = y + Array(repeating: 0, count: fft.count - y.count)
-        var yi = [Double](repeating: 0, count: fft.count)
-        fft.forward(real: &xr, imaginary: &xi)
-        fft.forward(real: &yr, imaginary: &yi)
-        for k in 0..<fft.count {
+        let fft = RealFFT(count: max(2, FFT.length(atLeast: outputCount)))
+        var (xr, xi) = fft.forward(x)
+        let (yr, yi) = fft.forward(y)
+        for k in xr.indices {
             (xr[k], xi[k]) = (xr[k] * yr[k] - xi[k] * yi[k], xr[k] * yi[k] + xi[k] * yr[k])
         }
-        fft.inverse(real: &xr, imaginary: &xi)
-        return Array(xr[0..<outputCount])
+        return Array(fft.inverse(real: xr, imaginary: xi)[0..<outputCount])
     }
 
     /// Cuts the longest prefix and suffix each holding ≤ tailMassTruncation/2: the prefix mass is

@@ -30,9 +30,19 @@ public struct RDPAccountant: PrivacyAccountant {
         self.init(orders: orders)
     }
 
+    /// The last event composed and its curve: a training loop that composes one identical step
+    /// at a time pays for the RDP series once, not at every step.
+    private var lastEvent: (event: DPEvent, curve: [Double])?
+
     public mutating func compose(_ event: DPEvent) throws {
         try event.validate()
-        let curve = try Self.curve(of: event, orders: orders)
+        let curve: [Double]
+        if let last = lastEvent, last.event == event {
+            curve = last.curve
+        } else {
+            curve = try Self.curve(of: event, orders: orders)
+            lastEvent = (event, curve)
+        }
         for index in rdp.indices { rdp[index] += curve[index] }
     }
 

@@ -1,1 +1,0 @@
-// DPSynthAudit: sources arrive with its issue.

@@ -1,0 +1,58 @@
+/// Computes the privacy-risk section from the training, holdout and synthetic tables.
+public enum RiskEvaluation {
+    static let distanceDescription = "SDMetrics DCR: mean over columns of |a−b|/range (range of the reference table, capped at 1) for numbers, 0/1 for categories, missing = missing"
+
+    /// - Parameters:
+    ///   - train: the real rows the generator was trained on.
+    ///   - holdout: real rows it never saw (nil: holdout-based numbers are left out).
+    ///   - synthetic: the released rows.
+    public static func evaluate(train: AuditTable, holdout: AuditTable?, synthetic: AuditTable) -> RiskSection {
+        let names = train.columns.map(\.name)
+        let toTrain = DistanceToClosestRecord(reference: train, columns: names)
+        let syntheticDistances = toTrain.distances(from: synthetic)
+        let holdoutDistances = holdout.map { toTrain.distances(from: $0) }
+        var membershipAUC: Double?
+        if let holdout = holdout {
+            // Members and non-members, scored by closeness to the released rows.
+            let toSynthetic = DistanceToClosestRecord(reference: synthetic, columns: names)
+            let memberScores = toSynthetic.distances(from: train).map { -$0 }
+            let nonMemberScores = toSynthetic.distances(from: holdout).map { -$0 }
+            membershipAUC = PredictionMetrics.rocAUC(
+                scores: memberScores + nonMemberScores,
+                positives: Array(repeating: true, count: memberScores.count)
+                    + Array(repeating: false, count: nonMemberScores.count))
+        }
+        let syntheticSummary = summary(syntheticDistances)
+        let holdoutSummary = holdoutDistances.map(summary)
+        var ratio: Double?
+        if let holdoutSummary = holdoutSummary, holdoutSummary.median > 0 {
+            ratio = syntheticSummary.median / holdoutSummary.median
+        }
+        return RiskSection(
+            exactMatchShare: share(ofZeros: syntheticDistances),
+            exactMatchShareHoldout: holdoutDistances.map(share(ofZeros:)),
+            dcrSyntheticToTrain: syntheticSummary, dcrHoldoutToTrain: holdoutSummary, dcrRatio: ratio,
+            membershipInferenceAUC: membershipAUC, trainingRows: train.rowCount,
+            holdoutRows: holdout?.rowCount, syntheticRows: synthetic.rowCount,
+            distance: distanceDescription)
+    }
+
+    static func share(ofZeros distances: [Double]) -> Double {
+        distances.isEmpty ? 0 : Double(distances.filter { $0 == 0 }.count) / Double(distances.count)
+    }
+
+    static func summary(_ distances: [Double]) -> DistanceSummary {
+        let sorted = distances.sorted()
+        return DistanceSummary(median: percentile(sorted, 50), percentile5: percentile(sorted, 5), count: sorted.count)
+    }
+
+    /// numpy's default percentile: linear interpolation between the closest ranks.
+    static func percentile(_ sorted: [Double], _ percent: Double) -> Double {
+        guard !sorted.isEmpty else { return .nan }
+        let position = percent / 100 * Double(sorted.count - 1)
+        let lower = Int(position.rounded(.down))
+        let upper = Swift.min(lower + 1, sorted.count - 1)
+        let fraction = position - Double(lower)
+        return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
+    }
+}

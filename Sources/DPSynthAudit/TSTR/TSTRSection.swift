@@ -1,0 +1,59 @@
+/// The learners compared in train-on-synthetic / test-on-real.
+public enum TSTRModel: String, Codable, Sendable, CaseIterable {
+    /// L2 logistic regression (C = 1) for classes, ridge regression (α = 1) for a number.
+    case logisticRegression = "logistic_regression"
+    /// Random forest (bootstrap, √width features per split for classes).
+    case randomForest = "random_forest"
+}
+
+/// Scores of one learner on the real test rows; the fields that apply to the task are set.
+public struct PredictionScores: Codable, Sendable, Equatable {
+    public var rocAUC: Double?
+    public var accuracy: Double?
+    public var balancedAccuracy: Double?
+    public var macroF1: Double?
+    public var rSquared: Double?
+    /// Why no score could be computed (for example: the synthetic labels have one class).
+    public var note: String?
+
+    public init(rocAUC: Double? = nil, accuracy: Double? = nil, balancedAccuracy: Double? = nil,
+                macroF1: Double? = nil, rSquared: Double? = nil, note: String? = nil) {
+        self.rocAUC = rocAUC
+        self.accuracy = accuracy
+        self.balancedAccuracy = balancedAccuracy
+        self.macroF1 = macroF1
+        self.rSquared = rSquared
+        self.note = note
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case rocAUC = "roc_auc", accuracy, balancedAccuracy = "balanced_accuracy", macroF1 = "macro_f1"
+        case rSquared = "r_squared", note
+    }
+}
+
+/// One learner trained on real training rows and on synthetic rows, both tested on the same
+/// real test rows.
+public struct TSTRComparison: Codable, Sendable, Equatable {
+    public var model: TSTRModel
+    public var trainOnReal: PredictionScores
+    public var trainOnSynthetic: PredictionScores
+
+    enum CodingKeys: String, CodingKey {
+        case model, trainOnReal = "trtr", trainOnSynthetic = "tstr"
+    }
+}
+
+/// The `tstr` section of the report.
+public struct TSTRSection: Codable, Sendable, Equatable {
+    public var label: String
+    /// "binary (positive class: 1)", "multi-class", "regression".
+    public var task: String
+    public var features: [String]
+    public var trainingRows: Int
+    public var syntheticRows: Int
+    public var testRows: Int
+    public var models: [TSTRComparison]
+    public var randomForestTrees: Int
+    public var seed: UInt64
+}

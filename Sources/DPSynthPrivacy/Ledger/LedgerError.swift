@@ -1,0 +1,46 @@
+import Foundation
+
+/// Why the budget ledger refused an operation. Messages name the file or dataset and say what to do.
+public enum LedgerError: Error, Equatable, Sendable {
+    case cannotOpen(path: String, reason: String)
+    /// The file exists but is not a DPSynth ledger (not SQLite, corrupt, or another application's).
+    case notALedger(path: String, reason: String)
+    case database(path: String, reason: String)
+    case cannotReadDataset(path: String, reason: String)
+    case malformedFingerprint(String)
+    case invalidBudget(epsilon: Double, delta: Double)
+    /// A stored release could not be decoded (a row written by a newer DPSynth, or edited by hand).
+    case malformedRelease(path: String, id: Int, reason: String)
+    /// The planned release would take the dataset past its budget; nothing was trained or recorded.
+    case budgetExceeded(fingerprint: String, budgetEpsilon: Double, delta: Double,
+                        spentEpsilon: Double, projectedEpsilon: Double)
+}
+
+extension LedgerError: LocalizedError, CustomStringConvertible {
+    public var errorDescription: String? { description }
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason):
+            return "cannot open the budget ledger '\(path)': \(reason)"
+        case .notALedger(let path, let reason):
+            return "'\(path)' is not a DPSynth budget ledger (\(reason)); move it aside or choose another file with --ledger PATH"
+        case .database(let path, let reason):
+            return "budget ledger '\(path)': \(reason)"
+        case .cannotReadDataset(let path, let reason):
+            return "cannot read dataset '\(path)' to fingerprint it: \(reason)"
+        case .malformedFingerprint(let value):
+            return "expected a dataset file or a 64-hex-digit SHA-256 fingerprint, found \"\(value)\""
+        case .invalidBudget(let epsilon, let delta):
+            return "a budget needs epsilon > 0 and delta in (0, 1), found epsilon \(epsilon), delta \(delta)"
+        case .malformedRelease(let path, let id, let reason):
+            return "budget ledger '\(path)', release \(id): \(reason)"
+        case .budgetExceeded(let fingerprint, let budget, let delta, let spent, let projected):
+            return "refused before training: dataset \(fingerprint.prefix(12))… has spent ε = \(Self.format(spent)) of its budget ε = \(Self.format(budget)) at δ = \(delta); this release would bring it to ε = \(Self.format(projected)). Use more noise, fewer steps or a smaller sampling rate (see `dpsynth privacy noise`), or raise the budget with `dpsynth ledger set-budget`."
+        }
+    }
+
+    private static func format(_ value: Double) -> String {
+        value.isFinite ? String(format: "%.4g", value) : "∞"
+    }
+}

@@ -1,0 +1,134 @@
+import ArgumentParser
+import DPSynthAccounting
+import DPSynthPrivacy
+import Foundation
+
+/// `dpsynth ledger show [--dataset FINGERPRINT|FILE] [--json]`.
+struct LedgerShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "List datasets, their budgets, releases and total ε spent.")
+
+    @Option(help: "Only this dataset: a file (fingerprinted by content) or a SHA-256 fingerprint.")
+    var dataset: String?
+
+    @Option(help: "Accountant for the totals: rdp (adds the stored RDP curves) or pld (composes the stored events; tighter, slower).")
+    var accountant: AccountantKind = .rdp
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    @OptionGroup var ledger: LedgerLocationOptions
+
+    func run() throws { print(try output()) }
+
+    func output() throws -> String {
+        let ledger = try self.ledger.open()
+        let fingerprints = try dataset.map { [try datasetFingerprint($0)] } ?? ledger.datasets()
+        let reports = try fingerprints.map { fingerprint in
+            DatasetReport(spending: try ledger.spending(for: fingerprint, accountant: accountant), releases: try ledger.releases(for: fingerprint))
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            return String(decoding: try encoder.encode(reports), as: UTF8.self)
+        }
+        if reports.isEmpty { return "the ledger \(ledger.url.path) has no datasets" }
+        return reports.map(\.text).joined(separator: "\n\n")
+    }
+}
+
+/// One dataset in `ledger show` (JSON keys in snake_case).
+struct DatasetReport: Encodable {
+    struct Budget: Encodable {
+        var epsilon: Double
+        var delta: Double
+    }
+
+    struct Spent: Encodable {
+        var epsilon: Double
+        var delta: Double
+        var accountant: String
+        var order: Double?
+        var orderAtEdge: Bool
+        var releaseCount: Int
+        var schemaEpsilon: Double
+        var remainingEpsilon: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case epsilon, delta, accountant, order
+            case orderAtEdge = "order_at_edge", releaseCount = "release_count"
+            case schemaEpsilon = "schema_epsilon", remainingEpsilon = "remaining_epsilon"
+        }
+    }
+
+    struct Release: Encodable {
+        var recordedAt: String
+        var label: String
+        var samplingRate: Double?
+        var noiseMultiplier: Double?
+        var clippingNorm: Double?
+        var steps: Int?
+        var delta: Double
+        var schemaEpsilon: Double
+        var epsilonRDP: Double?
+        var epsilonPLD: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case recordedAt = "recorded_at", label, samplingRate = "sampling_rate"
+            case noiseMultiplier = "noise_multiplier", clippingNorm = "clipping_norm", steps, delta
+            case schemaEpsilon = "schema_epsilon", epsilonRDP = "epsilon_rdp", epsilonPLD = "epsilon_pld"
+        }
+    }
+
+    var fingerprint: String
+    var budget: Budget?
+    var spent: Spent
+    var releases: [Release]
+
+    init(spending: LedgerSpending, releases: [LedgerRelease]) {
+        fingerprint = spending.dataset.hexDigest
+        budget = spending.budget.map { Budget(epsilon: $0.epsilon, delta: $0.delta) }
+        spent = Spent(epsilon: spending.epsilon, delta: spending.delta, accountant: spending.accountant.rawValue,
+                      order: spending.order,
+                      orderAtEdge: spending.orderIsAtEdge, releaseCount: spending.releaseCount,
+                      schemaEpsilon: spending.schemaEpsilon, remainingEpsilon: spending.remainingEpsilon)
+        let formatter = ISO8601DateFormatter()
+        self.releases = releases.map { release in
+            Release(recordedAt: formatter.string(from: release.recordedAt), label: release.label,
+                    samplingRate: release.parameters?.samplingProbability,
+                    noiseMultiplier: release.parameters?.noiseMultiplier,
+                    clippingNorm: release.parameters?.clippingNorm, steps: release.parameters?.steps,
+                    delta: release.delta, schemaEpsilon: release.schemaEpsilon,
+                    epsilonRDP: release.epsilonByAccountant[.rdp], epsilonPLD: release.epsilonByAccountant[.pld])
+        }
+    }
+
+    var text: String {
+        var lines = ["dataset \(fingerprint)"]
+        if let budget {
+            lines.append("  budget: ε = \(formatted(budget.epsilon)) at δ = \(formatted(budget.delta))")
+        } else {
+            lines.append("  budget: none set (dpsynth ledger set-budget FILE --epsilon E --delta D)")
+        }
+        let method = spent.order.map { "RDP, order \(formatted($0))" } ?? spent.accountant.uppercased()
+        var spentLine = "  spent:  ε = \(formatted(spent.epsilon)) at δ = \(formatted(spent.delta)) over \(spent.releaseCount) release(s) (\(method))"
+        if let remaining = spent.remainingEpsilon { spentLine += "; remaining ε = \(formatted(remaining))" }
+        lines.append(spentLine)
+        if spent.orderAtEdge && spent.releaseCount > 0 {
+            lines.append("  warning: the optimal RDP order is at the edge of the order list; the bound may be loose")
+        }
+        for release in releases {
+            var fields = ["    \(release.recordedAt)", release.label.isEmpty ? "(no label)" : release.label]
+            if let q = release.samplingRate, let sigma = release.noiseMultiplier, let steps = release.steps {
+                fields.append("q=\(formatted(q)) σ=\(formatted(sigma)) C=\(release.clippingNorm.map(formatted) ?? "?") steps=\(steps)")
+            }
+            fields.append("δ=\(formatted(release.delta))")
+            if let epsilon = release.epsilonRDP { fields.append("ε_rdp=\(formatted(epsilon))") }
+            if let epsilon = release.epsilonPLD { fields.append("ε_pld=\(formatted(epsilon))") }
+            if release.schemaEpsilon > 0 { fields.append("schema ε=\(formatted(release.schemaEpsilon))") }
+            lines.append(fields.joined(separator: "  "))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,85 @@
+@testable import DPSynthAudit
+import DPSynthRandom
+import XCTest
+
+final class RiskMetricTests: XCTestCase {
+    /// Synthetic → real DCR of every row equals SDMetrics' `calculate_dcr` (golden file).
+    func testDistanceToClosestRecordMatchesSDMetrics() throws {
+        let reference = try DatasetFixture.sdmetricsReference()
+        var checked = 0
+        for golden in reference.cases {
+            guard let expected = golden.dcr_synthetic_to_real else { continue }
+            let order = golden.column_scores.map(\.column)
+            let table = try DatasetFixture.table(golden.dataset, sdtypes: order.map { ($0, golden.columns[$0] ?? "numerical") })
+            let parts = try DatasetFixture.split(table, dataset: golden.dataset)
+            let real = golden.real_split == "train" ? parts.train : parts.test
+            let synthetic = golden.synthetic_split == "train" ? parts.train : parts.test
+            let distances = DistanceToClosestRecord(reference: real, columns: order).distances(from: synthetic)
+            XCTAssertEqual(distances.count, expected.count)
+            for (index, (ours, theirs)) in zip(distances, expected).enumerated() {
+                XCTAssertEqual(ours, try XCTUnwrap(theirs), accuracy: 1e-12, "\(golden.name) row \(index)")
+            }
+            checked += 1
+        }
+        XCTAssertEqual(checked, 2, "gbsg2 and pbc (with missing values) carry DCR golden values")
+    }
+
+    func testHandComputedDistances() throws {
+        let reference = try AuditTable(columns: [
+            AuditColumn(name: "x", values: .numeric([0, 10, nil], kind: .continuous)),
+            AuditColumn(name: "c", values: .categorical(["a", "b", "a"], kind: .categorical)),
+            AuditColumn(name: "k", values: .numeric([5, 5, 5], kind: .integer)),
+        ])
+        let queries = try AuditTable(columns: [
+            AuditColumn(name: "x", values: .numeric([2, nil, 30], kind: .continuous)),
+            AuditColumn(name: "c", values: .categorical(["a", "a", "z"], kind: .categorical)),
+            AuditColumn(name: "k", values: .numeric([5, 5, 6], kind: .integer)),
+        ])
+        let distances = DistanceToClosestRecord(reference: reference, columns: ["x", "c", "k"]).distances(from: queries)
+        // Row 0: vs (0, a, 5): 0.2 + 0 + 0 → 0.2/3. Row 1: vs (nil, a, 5): 0. Row 2: x capped at 1,
+        // unseen category 1, constant column with a different value 1 → 3/3.
+        XCTAssertEqual(distances[0], 0.2 / 3, accuracy: 1e-15)
+        XCTAssertEqual(distances[1], 0)
+        XCTAssertEqual(distances[2], 1)
+        XCTAssertEqual(RiskEvaluation.percentile([1, 2, 3, 4], 50), 2.5)
+        XCTAssertEqual(RiskEvaluation.percentile([0, 10], 5), 0.5, accuracy: 1e-15)
+    }
+
+    func gaussianTable(rows: Int, random: RandomSource) throws -> AuditTable {
+        try AuditTable(columns: [
+            AuditColumn(name: "a", values: .numeric((0..<rows).map { _ in random.nextGaussian() }, kind: .continuous)),
+            AuditColumn(name: "b", values: .numeric((0..<rows).map { _ in random.nextGaussian() }, kind: .continuous)),
+            AuditColumn(name: "g", values: .categorical((0..<rows).map { _ in random.nextBernoulli(0.3) ? "x" : "y" }, kind: .boolean)),
+        ])
+    }
+
+    /// Releasing the training rows themselves: every synthetic row matches, members sit at
+    /// distance 0 from the release while non-members do not, so the attack wins.
+    func testCopiedTrainingRowsAreFlagged() throws {
+        let random = SeededGenerator(seed: 3)
+        let train = try gaussianTable(rows: 400, random: random)
+        let holdout = try gaussianTable(rows: 100, random: random)
+        let risk = RiskEvaluation.evaluate(train: train, holdout: holdout, synthetic: train)
+        XCTAssertEqual(risk.exactMatchShare, 1)
+        XCTAssertEqual(risk.exactMatchShareHoldout, 0)
+        XCTAssertEqual(risk.dcrSyntheticToTrain.median, 0)
+        XCTAssertEqual(risk.dcrRatio, 0)
+        XCTAssertEqual(risk.membershipInferenceAUC ?? 0, 1, accuracy: 1e-12)
+    }
+
+    /// Synthetic rows drawn fresh from the same distribution carry no membership signal: the
+    /// attack AUC is 0.5 up to sampling noise. Under the null, AUC has standard deviation
+    /// √((m + n + 1) / (12 m n)) (Mann–Whitney); allow 4 of them.
+    func testIndependentRowsGiveChanceAttackAUC() throws {
+        let random = SeededGenerator(seed: 4)
+        let train = try gaussianTable(rows: 1_000, random: random)
+        let holdout = try gaussianTable(rows: 1_000, random: random)
+        let synthetic = try gaussianTable(rows: 1_000, random: random)
+        let risk = RiskEvaluation.evaluate(train: train, holdout: holdout, synthetic: synthetic)
+        let m = 1_000.0, n = 1_000.0
+        let standardDeviation = ((m + n + 1) / (12 * m * n)).squareRoot()
+        XCTAssertEqual(risk.membershipInferenceAUC ?? 0, 0.5, accuracy: 4 * standardDeviation)
+        XCTAssertEqual(risk.exactMatchShare, 0)
+        XCTAssertEqual(risk.dcrRatio ?? 0, 1, accuracy: 0.15)
+    }
+}
