@@ -11,21 +11,15 @@ enum ColumnDistributionBuilder {
     static let missingLabel = "(missing)"
 
     static func distribution(real: ColumnValues, synthetic: ColumnValues) -> ColumnDistribution {
-        switch (real, synthetic) {
-        case (.numeric(let realValues, _), .numeric(let syntheticValues, _)):
-            return numeric(real: realValues, synthetic: syntheticValues)
-        case (.categorical(let realValues, _), .categorical(let syntheticValues, _)):
-            return categorical(real: realValues, synthetic: syntheticValues)
-        default:
-            return ColumnDistribution(labels: [], realShares: [], syntheticShares: [])
-        }
+        real.paired(with: synthetic, numeric: { numeric(real: $0, synthetic: $1) },
+                    categorical: { categorical(real: $0, synthetic: $1) }) ?? empty
     }
+
+    static let empty = ColumnDistribution(labels: [], realShares: [], syntheticShares: [])
 
     private static func numeric(real: [Double?], synthetic: [Double?]) -> ColumnDistribution {
         let present = real.compactMap { $0 }
-        guard let lower = present.min(), let upper = present.max() else {
-            return ColumnDistribution(labels: [], realShares: [], syntheticShares: [])
-        }
+        guard let lower = present.min(), let upper = present.max() else { return empty }
         let binCount = lower == upper ? 1 : numericBinCount
         let width = (upper - lower) / Double(binCount)
         func shares(_ values: [Double?]) -> [Double] {
