@@ -13,6 +13,7 @@ struct DPSynthCommand: ParsableCommand {
             SampleCommand.self,
             InspectCommand.self,
             AuditCommand.self,
+            DemoCommand.self,
             BenchCommand.self,
             PrivacyCommand.self,
             LedgerCommand.self,

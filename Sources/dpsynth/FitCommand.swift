@@ -149,7 +149,7 @@ struct FitRun {
         if let epochs = command.epochs { configuration.epochs = epochs }
         if let batchSize = command.batchSize { configuration.expectedBatchSize = batchSize }
         if let clippingNorm = command.clippingNorm { configuration.clippingNorm = clippingNorm }
-        try self.init(data: command.data, schemaPath: command.schema, selection: command.selection,
+        try self.init(data: command.data, schemaPath: command.schema, table: command.selection.table, query: command.selection.query,
                       label: command.label, configuration: configuration,
                       epsilon: command.noPrivacy ? nil : command.epsilon, delta: command.delta,
                       schemaEpsilon: command.schemaEpsilon, acceptDataBounds: command.acceptDataBounds,
@@ -158,7 +158,7 @@ struct FitRun {
                       outputLabel: command.output)
     }
 
-    init(data: String, schemaPath: String, selection: TableSelectionOptions, label: String?,
+    init(data: String, schemaPath: String, table tableName: String?, query: String?, label: String?,
          configuration: TabularGANConfiguration, epsilon: Double?, delta: Double, schemaEpsilon: Double?,
          acceptDataBounds: Bool, accountant: AccountantKind, holdoutFraction: Double?, seed: UInt64?,
          ledgerPath: String?, outputLabel: String) throws {
@@ -173,7 +173,7 @@ struct FitRun {
         if configuration.modelKind == .acgan && schema.labelColumnIndex == nil {
             throw ValidationError("an AC-GAN needs a label column: mark one with \"role\": \"label\" in \(schemaPath) or pass --label COL (or use --model gan)")
         }
-        source = try selection.source(data)
+        source = try DataSource(specification: data, table: tableName, query: query)
         var table = try Table.read(source, schema: schema)
         if let holdoutFraction { table = table.split(holdoutFraction: holdoutFraction).train }
         fingerprint = try DatasetFingerprint(contentsOf: dataFileURL(source))

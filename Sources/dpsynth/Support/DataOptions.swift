@@ -13,10 +13,6 @@ struct TableSelectionOptions: ParsableArguments {
     func validate() throws {
         if table != nil && query != nil { throw ValidationError("give --table or --query, not both") }
     }
-
-    func source(_ specification: String) throws -> DataSource {
-        try DataSource(specification: specification, table: table, query: query)
-    }
 }
 
 /// Reads a schema file, naming it in the error.
