@@ -33,7 +33,8 @@ struct ModelInspection: Encodable {
         var optimalOrder: Double?
         var optimalOrderAtEdge: Bool
         var noiseMultiplier: Double?
-        var samplingProbability: Double?
+        /// The Poisson sampling probability q (JSON `sampling_rate`, the name the CLI flags use).
+        var samplingRate: Double?
         var clippingNorm: Double?
         var steps: Int
         var plannedSteps: Int
@@ -86,7 +87,7 @@ struct ModelInspection: Encodable {
                           accountant: dp ? record.accountant : nil, epsilonByAccountant: record.epsilonByAccountant,
                           optimalOrder: record.optimalOrder, optimalOrderAtEdge: record.optimalOrderAtEdge,
                           noiseMultiplier: dp ? record.noiseMultiplier : nil,
-                          samplingProbability: dp ? record.samplingProbability : nil,
+                          samplingRate: dp ? record.samplingProbability : nil,
                           clippingNorm: dp ? record.clippingNorm : nil, steps: record.steps, plannedSteps: record.plannedSteps,
                           schemaEpsilon: record.schemaEpsilon, schemaBounds: record.schemaBounds.rawValue,
                           acceptedDataBoundColumns: record.acceptedDataBoundColumns,
@@ -112,7 +113,7 @@ struct ModelInspection: Encodable {
                                 (privacy.accountant ?? "").uppercased(),
                                 privacy.optimalOrder.map { String(format: " (RDP order %g%@)", $0, privacy.optimalOrderAtEdge ? ", at the edge of the order list" : "") } ?? ""))
             lines.append(String(format: "  DP-SGD: q = %.5f, σ = %.4f, C = %g, %d steps; schema ε = %g (%@)",
-                                privacy.samplingProbability ?? 0, privacy.noiseMultiplier ?? 0, privacy.clippingNorm ?? 0,
+                                privacy.samplingRate ?? 0, privacy.noiseMultiplier ?? 0, privacy.clippingNorm ?? 0,
                                 privacy.steps, privacy.schemaEpsilon, privacy.schemaBounds))
             if !privacy.acceptedDataBoundColumns.isEmpty {
                 lines.append("  data-derived bounds accepted as public (not covered): \(privacy.acceptedDataBoundColumns.joined(separator: ", "))")
