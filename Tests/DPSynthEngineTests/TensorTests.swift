@@ -64,4 +64,13 @@ final class TensorTests: XCTestCase {
         XCTAssertEqual(a.scalars, [1, 2, 3])
         XCTAssertEqual(b.scalars, [9, 2, 3])
     }
+
+    func testRandomTensorsAreSeeded() {
+        let a = Tensor.randomNormal(shape: [3, 4], standardDeviation: 2, random: SeededGenerator(seed: 1))
+        XCTAssertTrue(a.hasSameValues(as: Tensor.randomNormal(shape: [3, 4], standardDeviation: 2, random: SeededGenerator(seed: 1))))
+        XCTAssertFalse(a.hasSameValues(as: Tensor.randomNormal(shape: [3, 4], standardDeviation: 2, random: SeededGenerator(seed: 2))))
+        let u = Tensor.randomUniform(shape: [1000], in: -1...3, random: SeededGenerator(seed: 3)).scalars
+        XCTAssertTrue(u.allSatisfy { $0 >= -1 && $0 <= 3 })
+        XCTAssertEqual(Double(u.reduce(0, +)) / 1000, 1, accuracy: 0.15)
+    }
 }
