@@ -16,6 +16,7 @@ import Foundation
 /// try ledger.record(try .dpsgd(dataset: fingerprint, label: output, parameters: parameters, delta: delta))
 /// ```
 public final class BudgetLedger {
+    /// The ledger file.
     public let url: URL
     private let connection: SQLiteConnection
 
@@ -100,6 +101,7 @@ public final class BudgetLedger {
 
     // MARK: Budgets
 
+    /// Sets (or replaces) the budget of `dataset`.
     public func setBudget(_ budget: PrivacyBudget, for dataset: DatasetFingerprint) throws {
         try connection.immediateTransaction {
             try connection.prepare("""
@@ -111,6 +113,7 @@ public final class BudgetLedger {
         }
     }
 
+    /// The budget of `dataset`, or nil if none was set.
     public func budget(for dataset: DatasetFingerprint) throws -> PrivacyBudget? {
         let statement = try connection.prepare("SELECT epsilon, delta FROM budgets WHERE fingerprint = ?")
         try statement.bind([.text(dataset.hexDigest)])

@@ -1,30 +1,11 @@
 import DPSynthAccounting
 import Foundation
 
-/// DP-SGD's parameters as recorded with a release (the clipping norm C does not change ε — σ is
-/// relative to C — but an auditor needs it to check the noise actually added, σ·C).
-public struct DPSGDParameters: Equatable, Sendable {
-    public var samplingProbability: Double
-    public var noiseMultiplier: Double
-    public var clippingNorm: Double
-    public var steps: Int
-
-    public init(samplingProbability: Double, noiseMultiplier: Double, clippingNorm: Double, steps: Int) {
-        self.samplingProbability = samplingProbability
-        self.noiseMultiplier = noiseMultiplier
-        self.clippingNorm = clippingNorm
-        self.steps = steps
-    }
-
-    /// The accountant's description of the training run.
-    public var event: DPEvent {
-        .dpsgd(samplingProbability: samplingProbability, noiseMultiplier: noiseMultiplier, steps: steps)
-    }
-}
-
 /// One release from a dataset: what was run, what it cost, and what was released.
 public struct LedgerRelease: Equatable, Sendable {
+    /// The dataset the release was trained on.
     public var dataset: DatasetFingerprint
+    /// When the release was recorded (UTC, millisecond precision once stored).
     public var recordedAt: Date
     /// Free text: the output path or model name.
     public var label: String
@@ -108,40 +89,4 @@ public struct LedgerRelease: Equatable, Sendable {
     public var approximateSpend: (epsilon: Double, delta: Double) {
         schemaDelta > 0 ? (schemaEpsilon, schemaDelta) : (0, 0)
     }
-}
-
-/// A dataset's budget: the (ε, δ) all its releases together may not exceed.
-public struct PrivacyBudget: Equatable, Sendable {
-    public var epsilon: Double
-    public var delta: Double
-
-    public init(epsilon: Double, delta: Double) throws {
-        guard epsilon.isFinite, epsilon > 0, delta > 0, delta < 1 else {
-            throw LedgerError.invalidBudget(epsilon: epsilon, delta: delta)
-        }
-        self.epsilon = epsilon
-        self.delta = delta
-    }
-}
-
-/// What a dataset has spent: all its releases composed (RDP curves add, schema spends included).
-public struct LedgerSpending: Equatable, Sendable {
-    public var dataset: DatasetFingerprint
-    public var releaseCount: Int
-    public var budget: PrivacyBudget?
-    /// The δ of `epsilon`: the budget's, or else the largest δ of the releases.
-    public var delta: Double
-    /// The accountant that composed the releases.
-    public var accountant: AccountantKind
-    /// Total ε at `delta`.
-    public var epsilon: Double
-    /// The optimal RDP order (nil for PLD) and whether it sits at the edge of the order list.
-    public var order: Double?
-    public var orderIsAtEdge: Bool
-    public var schemaEpsilon: Double
-    /// Σ δ of the (ε, δ) schema spends, taken from `delta` before the accountant is asked.
-    public var schemaDelta: Double
-
-    /// ε left before the budget is reached (nil without a budget).
-    public var remainingEpsilon: Double? { budget.map { max(0, $0.epsilon - epsilon) } }
 }
