@@ -2,15 +2,19 @@ import DPSynthAccounting
 import Foundation
 
 /// One release from a dataset: what was run, what it cost, and what was released.
-public struct LedgerRelease: Equatable, Sendable {
+public struct LedgerRelease: Equatable {
     /// The dataset the release was trained on.
     public var dataset: DatasetFingerprint
     /// When the release was recorded (UTC, millisecond precision once stored).
     public var recordedAt: Date
     /// Free text: the output path or model name.
     public var label: String
-    /// DP-SGD's parameters, when the release was a DP-SGD training run.
-    public var parameters: DPSGDParameters?
+    /// What DP-SGD did (q, σ, steps, whether the noise was cryptographically secure), when the
+    /// release was a DP-SGD training run.
+    public var training: DPSGDPrivacyFacts?
+    /// The clipping norm C. It does not change ε (σ is relative to C), but an auditor needs it to
+    /// check the noise actually added, σ·C.
+    public var clippingNorm: Double?
     /// Everything the training spent, as an accountant event (DP-SGD's, or any other).
     public var event: DPEvent
     /// ε spent on the schema (DP bounds or category lists).
@@ -29,7 +33,8 @@ public struct LedgerRelease: Equatable, Sendable {
 
     /// A release accounted now: computes the RDP curve and ε with each of `accountants`
     /// (RDP is milliseconds; PLD can take seconds for long runs).
-    public init(dataset: DatasetFingerprint, label: String, event: DPEvent, parameters: DPSGDParameters? = nil,
+    public init(dataset: DatasetFingerprint, label: String, event: DPEvent, training: DPSGDPrivacyFacts? = nil,
+                clippingNorm: Double? = nil,
                 schemaEpsilon: Double = 0, schemaDelta: Double = 0, delta: Double,
                 accountants: Set<AccountantKind> = [.rdp], recordedAt: Date = Date()) throws {
         guard schemaEpsilon.isFinite, schemaEpsilon >= 0, schemaDelta >= 0, schemaDelta < delta else {
@@ -45,28 +50,32 @@ public struct LedgerRelease: Equatable, Sendable {
             // Basic composition with an (ε, δ) schema spend: the accountant gets what δ is left.
             epsilons[kind] = try accountant.epsilon(forDelta: delta - schemaDelta) + (schemaDelta > 0 ? schemaEpsilon : 0)
         }
-        self.init(dataset: dataset, recordedAt: recordedAt, label: label, parameters: parameters, event: event,
+        self.init(dataset: dataset, recordedAt: recordedAt, label: label, training: training,
+                  clippingNorm: clippingNorm, event: event,
                   schemaEpsilon: schemaEpsilon, schemaDelta: schemaDelta, delta: delta, rdpOrders: rdp.orders,
                   rdpCurve: rdp.rdp, epsilonByAccountant: epsilons)
     }
 
     /// A DP-SGD release.
-    public static func dpsgd(dataset: DatasetFingerprint, label: String, parameters: DPSGDParameters,
-                             schemaEpsilon: Double = 0, schemaDelta: Double = 0, delta: Double,
+    public static func dpsgd(dataset: DatasetFingerprint, label: String, training: DPSGDPrivacyFacts,
+                             clippingNorm: Double, schemaEpsilon: Double = 0, schemaDelta: Double = 0, delta: Double,
                              accountants: Set<AccountantKind> = [.rdp]) throws -> LedgerRelease {
-        try LedgerRelease(dataset: dataset, label: label, event: parameters.event, parameters: parameters,
+        try LedgerRelease(dataset: dataset, label: label, event: training.event, training: training,
+                          clippingNorm: clippingNorm,
                           schemaEpsilon: schemaEpsilon, schemaDelta: schemaDelta, delta: delta,
                           accountants: accountants)
     }
 
     /// A release exactly as stored.
-    public init(dataset: DatasetFingerprint, recordedAt: Date, label: String, parameters: DPSGDParameters?,
+    public init(dataset: DatasetFingerprint, recordedAt: Date, label: String, training: DPSGDPrivacyFacts?,
+                clippingNorm: Double?,
                 event: DPEvent, schemaEpsilon: Double, schemaDelta: Double, delta: Double, rdpOrders: [Double],
                 rdpCurve: [Double], epsilonByAccountant: [AccountantKind: Double]) {
         self.dataset = dataset
         self.recordedAt = recordedAt
         self.label = label
-        self.parameters = parameters
+        self.training = training
+        self.clippingNorm = clippingNorm
         self.event = event
         self.schemaEpsilon = schemaEpsilon
         self.schemaDelta = schemaDelta
