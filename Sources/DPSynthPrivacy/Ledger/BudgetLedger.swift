@@ -10,10 +10,14 @@ import Foundation
 ///
 /// Usage from `fit`:
 /// ```swift
-/// let ledger = try BudgetLedger()
-/// try ledger.checkBudget(fingerprint: fingerprint, plannedEvent: parameters.event, delta: delta)
-/// … train …
-/// try ledger.record(try .dpsgd(dataset: fingerprint, label: output, parameters: parameters, delta: delta))
+/// let ledger = try BudgetLedger()                      // or BudgetLedger(url: --ledger PATH)
+/// let fingerprint = try DatasetFingerprint(contentsOf: dataURL)
+/// let planned = DPEvent.dpsgd(samplingProbability: q, noiseMultiplier: sigma, steps: steps)
+/// try ledger.checkBudget(fingerprint: fingerprint, plannedEvent: planned, delta: delta)  // before training
+/// … train; the DP-SGD step reports its DPSGDPrivacyFacts …
+/// try ledger.record(try .dpsgd(dataset: fingerprint, label: outputPath, training: facts,
+///                              clippingNorm: clippingNorm, schemaEpsilon: spend.totalEpsilon,
+///                              schemaDelta: spend.totalDelta, delta: delta))
 /// ```
 public final class BudgetLedger {
     /// The ledger file.
