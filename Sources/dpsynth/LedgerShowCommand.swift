@@ -70,6 +70,7 @@ struct DatasetReport: Encodable {
         var noiseMultiplier: Double?
         var clippingNorm: Double?
         var steps: Int?
+        var noiseIsCryptographicallySecure: Bool?
         var delta: Double
         var schemaEpsilon: Double
         var schemaDelta: Double
@@ -79,6 +80,7 @@ struct DatasetReport: Encodable {
         enum CodingKeys: String, CodingKey {
             case recordedAt = "recorded_at", label, samplingRate = "sampling_rate"
             case noiseMultiplier = "noise_multiplier", clippingNorm = "clipping_norm", steps, delta
+            case noiseIsCryptographicallySecure = "noise_cryptographically_secure"
             case schemaEpsilon = "schema_epsilon", schemaDelta = "schema_delta"
             case epsilonRDP = "epsilon_rdp", epsilonPLD = "epsilon_pld"
         }
@@ -100,9 +102,10 @@ struct DatasetReport: Encodable {
         let formatter = ISO8601DateFormatter()
         self.releases = releases.map { release in
             Release(recordedAt: formatter.string(from: release.recordedAt), label: release.label,
-                    samplingRate: release.parameters?.samplingProbability,
-                    noiseMultiplier: release.parameters?.noiseMultiplier,
-                    clippingNorm: release.parameters?.clippingNorm, steps: release.parameters?.steps,
+                    samplingRate: release.training?.samplingProbability,
+                    noiseMultiplier: release.training?.noiseMultiplier,
+                    clippingNorm: release.clippingNorm, steps: release.training?.steps,
+                    noiseIsCryptographicallySecure: release.training?.noiseIsCryptographicallySecure,
                     delta: release.delta, schemaEpsilon: release.schemaEpsilon, schemaDelta: release.schemaDelta,
                     epsilonRDP: release.epsilonByAccountant[.rdp], epsilonPLD: release.epsilonByAccountant[.pld])
         }
@@ -127,6 +130,7 @@ struct DatasetReport: Encodable {
             if let q = release.samplingRate, let sigma = release.noiseMultiplier, let steps = release.steps {
                 fields.append("q=\(formatted(q)) σ=\(formatted(sigma)) C=\(release.clippingNorm.map(formatted) ?? "?") steps=\(steps)")
             }
+            if release.noiseIsCryptographicallySecure == false { fields.append("(noise not cryptographically secure)") }
             fields.append("δ=\(formatted(release.delta))")
             if let epsilon = release.epsilonRDP { fields.append("ε_rdp=\(formatted(epsilon))") }
             if let epsilon = release.epsilonPLD { fields.append("ε_pld=\(formatted(epsilon))") }

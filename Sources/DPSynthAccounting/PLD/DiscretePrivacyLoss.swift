@@ -15,6 +15,7 @@ public struct DiscretePrivacyLoss: Sendable {
     public let interval: Double
     /// The loss of `probabilities[0]`, in grid steps.
     public private(set) var lowerIndex: Int
+    /// P[L = (lowerIndex + k)·interval] for k = 0, 1, …
     public private(set) var probabilities: [Double]
     /// Probability of an infinite privacy loss.
     public private(set) var infinityMass: Double
@@ -34,6 +35,7 @@ public struct DiscretePrivacyLoss: Sendable {
         }
     }
 
+    /// A distribution from its grid probabilities (they and `infinityMass` should sum to 1).
     public init(interval: Double, lowerIndex: Int, probabilities: [Double], infinityMass: Double) {
         self.interval = interval
         self.lowerIndex = lowerIndex

@@ -58,7 +58,10 @@ struct FFT {
             imaginary.withUnsafeMutableBufferPointer { im in
                 cosines.withUnsafeBufferPointer { c in
                     sines.withUnsafeBufferPointer { s in
-                        body(re.baseAddress!, im.baseAddress!, c.baseAddress!, s.baseAddress!)
+                        // count ≥ 1 and the tables hold ≥ 1 value, so every base address exists.
+                        guard let re = re.baseAddress, let im = im.baseAddress,
+                              let c = c.baseAddress, let s = s.baseAddress else { return }
+                        body(re, im, c, s)
                     }
                 }
             }

@@ -17,6 +17,8 @@ public struct PLDAccountant: PrivacyAccountant {
 
     public var kind: AccountantKind { .pld }
 
+    /// An empty accountant whose losses live on a grid of `valueDiscretizationInterval` nats
+    /// (dp_accounting's default 1e-4: ε exact to about that much per composition).
     public init(valueDiscretizationInterval: Double = 1e-4) {
         precondition(valueDiscretizationInterval > 0, "discretisation interval must be > 0")
         self.valueDiscretizationInterval = valueDiscretizationInterval

@@ -10,12 +10,17 @@ import Foundation
 ///
 /// Usage from `fit`:
 /// ```swift
-/// let ledger = try BudgetLedger()
-/// try ledger.checkBudget(fingerprint: fingerprint, plannedEvent: parameters.event, delta: delta)
-/// … train …
-/// try ledger.record(try .dpsgd(dataset: fingerprint, label: output, parameters: parameters, delta: delta))
+/// let ledger = try BudgetLedger()                      // or BudgetLedger(url: --ledger PATH)
+/// let fingerprint = try DatasetFingerprint(contentsOf: dataURL)
+/// let planned = DPEvent.dpsgd(samplingProbability: q, noiseMultiplier: sigma, steps: steps)
+/// try ledger.checkBudget(fingerprint: fingerprint, plannedEvent: planned, delta: delta)  // before training
+/// … train; the DP-SGD step reports its DPSGDPrivacyFacts …
+/// try ledger.record(try .dpsgd(dataset: fingerprint, label: outputPath, training: facts,
+///                              clippingNorm: clippingNorm, schemaEpsilon: spend.totalEpsilon,
+///                              schemaDelta: spend.totalDelta, delta: delta))
 /// ```
 public final class BudgetLedger {
+    /// The ledger file.
     public let url: URL
     private let connection: SQLiteConnection
 
@@ -83,6 +88,7 @@ public final class BudgetLedger {
                     noise_multiplier REAL,
                     clipping_norm REAL,
                     steps INTEGER,
+                    noise_secure INTEGER,
                     delta REAL NOT NULL,
                     schema_epsilon REAL NOT NULL,
                     schema_delta REAL NOT NULL,
@@ -100,6 +106,7 @@ public final class BudgetLedger {
 
     // MARK: Budgets
 
+    /// Sets (or replaces) the budget of `dataset`.
     public func setBudget(_ budget: PrivacyBudget, for dataset: DatasetFingerprint) throws {
         try connection.immediateTransaction {
             try connection.prepare("""
@@ -111,6 +118,7 @@ public final class BudgetLedger {
         }
     }
 
+    /// The budget of `dataset`, or nil if none was set.
     public func budget(for dataset: DatasetFingerprint) throws -> PrivacyBudget? {
         let statement = try connection.prepare("SELECT epsilon, delta FROM budgets WHERE fingerprint = ?")
         try statement.bind([.text(dataset.hexDigest)])
@@ -123,19 +131,20 @@ public final class BudgetLedger {
     /// Appends `release`. Always records: the spend has happened once a model is trained.
     public func record(_ release: LedgerRelease) throws {
         let eventJSON = String(decoding: try JSONEncoder().encode(release.event), as: UTF8.self)
-        let parameters = release.parameters
+        let training = release.training
         try connection.immediateTransaction {
             try connection.prepare("""
                 INSERT INTO releases (fingerprint, recorded_at, label, sampling_probability, noise_multiplier,
-                    clipping_norm, steps, delta, schema_epsilon, schema_delta, event_json, rdp_orders, rdp_curve,
+                    clipping_norm, steps, noise_secure, delta, schema_epsilon, schema_delta, event_json, rdp_orders, rdp_curve,
                     epsilon_rdp, epsilon_pld)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).run([
                     .text(release.dataset.hexDigest), .text(Self.timestamp(release.recordedAt)), .text(release.label),
-                    parameters.map { .real($0.samplingProbability) } ?? .null,
-                    parameters.map { .real($0.noiseMultiplier) } ?? .null,
-                    parameters.map { .real($0.clippingNorm) } ?? .null,
-                    parameters.map { .integer($0.steps) } ?? .null,
+                    training.map { .real($0.samplingProbability) } ?? .null,
+                    training.map { .real($0.noiseMultiplier) } ?? .null,
+                    release.clippingNorm.map { .real($0) } ?? .null,
+                    training.map { .integer($0.steps) } ?? .null,
+                    training.map { .integer($0.noiseIsCryptographicallySecure ? 1 : 0) } ?? .null,
                     .real(release.delta), .real(release.schemaEpsilon), .real(release.schemaDelta), .text(eventJSON),
                     .blob(Self.encode(release.rdpOrders)), .blob(Self.encode(release.rdpCurve)),
                     release.epsilonByAccountant[.rdp].map { .real($0) } ?? .null,
@@ -148,7 +157,8 @@ public final class BudgetLedger {
     public func releases(for dataset: DatasetFingerprint) throws -> [LedgerRelease] {
         let statement = try connection.prepare("""
             SELECT id, recorded_at, label, sampling_probability, noise_multiplier, clipping_norm, steps, delta,
-                   schema_epsilon, event_json, rdp_orders, rdp_curve, epsilon_rdp, epsilon_pld, schema_delta
+                   schema_epsilon, event_json, rdp_orders, rdp_curve, epsilon_rdp, epsilon_pld, schema_delta,
+                   noise_secure
             FROM releases WHERE fingerprint = ? ORDER BY id
             """)
         try statement.bind([.text(dataset.hexDigest)])
@@ -164,10 +174,11 @@ public final class BudgetLedger {
             guard let recordedAt = Self.date(statement.text(1)) else {
                 throw LedgerError.malformedRelease(path: url.path, id: id, reason: "bad time \"\(statement.text(1))\"")
             }
-            var parameters: DPSGDParameters?
+            var training: DPSGDPrivacyFacts?
             if !statement.isNull(3) {
-                parameters = DPSGDParameters(samplingProbability: statement.real(3), noiseMultiplier: statement.real(4),
-                                             clippingNorm: statement.real(5), steps: statement.integer(6))
+                training = DPSGDPrivacyFacts(samplingProbability: statement.real(3), noiseMultiplier: statement.real(4),
+                                             steps: statement.integer(6),
+                                             noiseIsCryptographicallySecure: statement.integer(15) != 0)
             }
             var epsilons: [AccountantKind: Double] = [:]
             epsilons[.rdp] = statement.optionalReal(12)
@@ -178,7 +189,8 @@ public final class BudgetLedger {
                                                    reason: "\(orders.count) RDP orders but \(curve.count) values")
             }
             releases.append(LedgerRelease(
-                dataset: dataset, recordedAt: recordedAt, label: statement.text(2), parameters: parameters,
+                dataset: dataset, recordedAt: recordedAt, label: statement.text(2), training: training,
+                clippingNorm: statement.optionalReal(5),
                 event: event, schemaEpsilon: statement.real(8), schemaDelta: statement.real(14),
                 delta: statement.real(7), rdpOrders: orders,
                 rdpCurve: curve, epsilonByAccountant: epsilons))
