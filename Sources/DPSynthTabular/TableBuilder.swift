@@ -35,6 +35,8 @@ struct TableBuilder {
     private(set) var unknownCategoryCounts: [Int]
     private(set) var violations: [TabularError] = []
     private(set) var violationCount = 0
+    private var pending: [(line: Int, column: Int, error: TabularError)] = []
+    private var pendingPerColumn: [Int]
 
     /// Matches the source's column names to the schema's: every schema column must be in the
     /// data and every data column in the schema.
@@ -61,6 +63,7 @@ struct TableBuilder {
         codes = Array(repeating: [], count: count)
         identifiers = Array(repeating: [], count: count)
         unknownCategoryCounts = Array(repeating: 0, count: count)
+        pendingPerColumn = Array(repeating: 0, count: count)
     }
 
     /// Appends every record of a CSV batch, column by column: each column's parser and
@@ -90,6 +93,7 @@ struct TableBuilder {
         }
         origins.append(contentsOf: batch.recordLines)
         rowCount += batch.recordCount
+        flushViolations()
     }
 
     /// Parses numeric column `column` of every record of `batch`, appending to `output`
@@ -139,6 +143,7 @@ struct TableBuilder {
         }
         origins.append(origin)
         rowCount += 1
+        flushViolations()
     }
 
     @inline(__always)
@@ -177,7 +182,7 @@ struct TableBuilder {
 
     private mutating func reportOutOfBounds(_ value: Double, column: Int, location: RecordLocation) throws {
         let (lower, upper, shown) = boundTexts(column: column, value: value)
-        try record(.outOfBounds(source: source, location: location, column: schema.columns[column].name,
+        try record(column: column, location: location, .outOfBounds(source: source, location: location, column: schema.columns[column].name,
                                 value: shown, lower: lower, upper: upper))
     }
 
@@ -204,17 +209,36 @@ struct TableBuilder {
         case .invalidUTF8:
             error = .invalidUTF8(source: source, location: location, column: name)
         }
-        try record(error)
+        try record(column: column, location: location, error)
     }
 
-    private mutating func record(_ error: TabularError) throws {
+    /// Throws the violation, or collects it. Columns are parsed one after another, so a
+    /// batch's violations arrive column by column: they wait in `pending` (at most `limit`
+    /// per column, enough for the first `limit` overall) and join `violations` in line order
+    /// when the batch is done.
+    private mutating func record(column: Int, location: RecordLocation, _ error: TabularError) throws {
         switch handling {
         case .stopAtFirst:
             throw error
         case .collect(let limit):
             violationCount += 1
-            if violations.count < limit { violations.append(error) }
+            pendingPerColumn[column] += 1
+            if pendingPerColumn[column] <= limit {
+                let line: Int
+                switch location { case .line(let n), .row(let n): line = n }
+                pending.append((line, column, error))
+            }
         }
+    }
+
+    /// Moves the collected violations of the rows read so far into `violations`, in order of
+    /// line (or row), then column.
+    mutating func flushViolations() {
+        guard case .collect(let limit) = handling, !pending.isEmpty else { return }
+        pending.sort { ($0.line, $0.column) < ($1.line, $1.column) }
+        for item in pending where violations.count < limit { violations.append(item.error) }
+        pending.removeAll(keepingCapacity: true)
+        pendingPerColumn = Array(repeating: 0, count: schema.columns.count)
     }
 
     /// The rows so far as a table; the builder starts empty again (for batch-by-batch encoding).
