@@ -270,8 +270,9 @@ struct FitRun {
             let record = model.privacy
             let release = try LedgerRelease(
                 dataset: fingerprint, label: outputLabel, event: plan.trainingEvent(afterSteps: record.steps),
-                parameters: DPSGDParameters(samplingProbability: record.samplingProbability, noiseMultiplier: record.noiseMultiplier,
-                                            clippingNorm: record.clippingNorm, steps: record.steps),
+                training: DPSGDPrivacyFacts(samplingProbability: record.samplingProbability, noiseMultiplier: record.noiseMultiplier,
+                                            steps: record.steps, noiseIsCryptographicallySecure: record.secureRandomness),
+                clippingNorm: record.clippingNorm,
                 schemaEpsilon: record.schemaEpsilon, delta: record.delta, accountants: [plan.budget.accountant])
             ledgerEntry = (ledger, release)
         }
