@@ -14,6 +14,7 @@ struct BenchCommand: ParsableCommand {
         AccountantBench.self,
         IOBench.self,
         AuditBench.self,
+        FitBench.self,
     ]
 
     @Option(help: "Suite to run: \(BenchCommand.suites.map { $0.name }.joined(separator: ", ")).")
