@@ -43,7 +43,7 @@ final class TextSummaryTests: XCTestCase {
     func testGuaranteeStatementNamesTheNumbers() {
         let guarantee = PrivacyGuarantee(epsilon: 1, delta: 1e-5, accountant: "RDP", samplingProbability: 0.01,
                                          noiseMultiplier: 1, clippingNorm: 1, steps: 100, schemaEpsilon: 0.1)
-        let privacy = PrivacySummary(modelKind: "TabularGAN", guarantee: guarantee, schemaBounds: .paidFromBudget,
+        let privacy = PrivacySummary(modelKind: "TabularGAN", guarantee: guarantee, schemaBounds: .paidFor,
                                      secureRandomness: true)
         let statement = AuditStatements.guarantee(privacy)
         XCTAssertTrue(statement.contains("(ε = 1, δ = 1e-05)-differentially private"), statement)

@@ -10,13 +10,7 @@ extension PrivacySummary {
                                clippingNorm: record.clippingNorm, steps: record.steps, schemaEpsilon: record.schemaEpsilon,
                                accountantNote: PrivacySummary.note(for: record))
             : nil
-        let bounds: SchemaBoundsSource
-        switch record.schemaBounds {
-        case .declaredPublic: bounds = .declaredPublic
-        case .acceptedDataBounds: bounds = .acceptedDataBounds
-        case .paidFor: bounds = .paidFromBudget
-        }
-        self.init(modelKind: modelKind, guarantee: guarantee, schemaBounds: bounds,
+        self.init(modelKind: modelKind, guarantee: guarantee, schemaBounds: record.schemaBounds,
                   secureRandomness: record.secureRandomness,
                   epsilonBySteps: record.epsilonHistory.map { EpsilonCurvePoint(steps: $0.step, epsilon: $0.epsilon) },
                   ledger: ledger)

@@ -92,7 +92,7 @@ public enum AuditReportHTML {
         switch source {
         case .declaredPublic: return "declared public"
         case .acceptedDataBounds: return "read from the data (not covered)"
-        case .paidFromBudget: return "paid from the budget"
+        case .paidFor: return "paid from the budget"
         }
     }
 
