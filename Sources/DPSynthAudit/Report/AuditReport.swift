@@ -46,7 +46,7 @@ public struct AuditReport: Codable, Sendable, Equatable {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw TabularError.unreadableFile(path: directory.path, reason: "cannot create the report directory: \(error.localizedDescription)")
+            throw TabularError.unwritableFile(path: directory.path, reason: "cannot create the report directory (\(error.localizedDescription))")
         }
         let json = directory.appendingPathComponent("report.json")
         let html = directory.appendingPathComponent("report.html")
