@@ -27,9 +27,11 @@ struct ColumnParser {
     let categoryIndex: [String: Int32]
     let datetimeFormat: DatetimeFormat?
     let unknownCategory: UnknownCategoryPolicy
+    let isInteger: Bool
 
     init(column: ColumnSchema, source: SourceFormat) throws {
         self.column = column
+        isInteger = column.kind == .integer
         let tokens = column.missingTokens ?? source.missingTokens
         missingTokens = tokens.filter { !$0.isEmpty }.map { Array($0.utf8) }
         emptyIsMissing = tokens.contains("")
@@ -65,6 +67,49 @@ struct ColumnParser {
         case .identifier:
             guard let value = String(validating: text, as: UTF8.self) else { throw FieldProblem.invalidUTF8 }
             return .identifier(value)
+        }
+    }
+
+    /// True for whole numbers; a conversion instead of `rounded()`, which is a libm call.
+    @inline(__always)
+    private func isWhole(_ value: Double) -> Bool {
+        abs(value) < 4.0e15 ? Double(Int64(value)) == value : value == value.rounded()
+    }
+
+    /// The code `parseCategory` returns for an unknown label read as missing (`mapToNull`).
+    static let unknownAsMissing: Int32 = -2
+
+    /// Reads a numeric field: the value, or NaN when missing.
+    @inline(__always)
+    func parseNumber(_ text: UnsafeBufferPointer<UInt8>, unquotedEmpty: Bool, nulTerminated: Bool) throws -> Double {
+        if isMissing(text, unquotedEmpty: unquotedEmpty) {
+            guard column.nullable else { throw FieldProblem.missingInNonNullable }
+            return .nan
+        }
+        if column.kind == .datetime {
+            guard let seconds = datetimeFormat?.seconds(parsing: text) else { throw malformed(text) }
+            return seconds
+        }
+        guard let base = text.baseAddress,
+              let value = parseDecimal(base, count: text.count, nulTerminated: nulTerminated) else {
+            throw malformed(text)
+        }
+        if isInteger && !isWhole(value) { throw malformed(text) }
+        return value
+    }
+
+    /// Reads a categorical field: the category's index, −1 when missing, `unknownAsMissing`
+    /// for an unknown label under `mapToNull`.
+    @inline(__always)
+    func parseCategory(_ text: UnsafeBufferPointer<UInt8>, unquotedEmpty: Bool) throws -> Int32 {
+        if isMissing(text, unquotedEmpty: unquotedEmpty) {
+            guard column.nullable else { throw FieldProblem.missingInNonNullable }
+            return -1
+        }
+        switch try category(text) {
+        case .category(let code): return code
+        case .unknownCategoryAsMissing: return ColumnParser.unknownAsMissing
+        default: return -1
         }
     }
 

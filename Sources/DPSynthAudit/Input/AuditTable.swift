@@ -55,6 +55,20 @@ public enum ColumnValues: Sendable {
     }
 }
 
+extension ColumnValues {
+    /// `numeric` or `categorical` applied to this column's values and `other`'s when both
+    /// columns are of that family; nil when they are not (the schema check rules that out).
+    func paired<Result>(with other: ColumnValues,
+                        numeric: ([Double?], [Double?]) -> Result,
+                        categorical: ([String?], [String?]) -> Result) -> Result? {
+        switch (self, other) {
+        case (.numeric(let first, _), .numeric(let second, _)): return numeric(first, second)
+        case (.categorical(let first, _), .categorical(let second, _)): return categorical(first, second)
+        default: return nil
+        }
+    }
+}
+
 /// One named column of an `AuditTable`.
 public struct AuditColumn: Sendable {
     public var name: String

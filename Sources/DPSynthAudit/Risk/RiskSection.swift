@@ -33,4 +33,11 @@ public struct RiskSection: Codable, Sendable, Equatable {
     public var syntheticRows: Int
     /// The distance used, in words.
     public var distance: String
+
+    /// Spelled so that snake_case conversion gives `membership_inference_auc` and reads it back.
+    enum CodingKeys: String, CodingKey {
+        case exactMatchShare, exactMatchShareHoldout, dcrSyntheticToTrain, dcrHoldoutToTrain, dcrRatio
+        case membershipInferenceAUC = "membershipInferenceAuc"
+        case trainingRows, holdoutRows, syntheticRows, distance
+    }
 }

@@ -26,9 +26,9 @@ public struct PredictionScores: Codable, Sendable, Equatable {
         self.note = note
     }
 
+    /// Spelled so that snake_case conversion gives `roc_auc` and reads it back.
     enum CodingKeys: String, CodingKey {
-        case rocAUC = "roc_auc", accuracy, balancedAccuracy = "balanced_accuracy", macroF1 = "macro_f1"
-        case rSquared = "r_squared", note
+        case rocAUC = "rocAuc", accuracy, balancedAccuracy, macroF1, rSquared, note
     }
 }
 

@@ -4,28 +4,22 @@ import Foundation
 ///
 /// Numeric columns: 20 equal bins over the real column's range (synthetic values outside it
 /// go to the end bins, so nothing is silently dropped). Categorical columns: the 12 most
-/// frequent real categories, then "other"; missing values are a bar of their own when present.
+/// frequent real categories, then "other". Missing values are a bar of their own when present.
 enum ColumnDistributionBuilder {
     static let numericBinCount = 20
     static let categoryLimit = 12
     static let missingLabel = "(missing)"
 
     static func distribution(real: ColumnValues, synthetic: ColumnValues) -> ColumnDistribution {
-        switch (real, synthetic) {
-        case (.numeric(let realValues, _), .numeric(let syntheticValues, _)):
-            return numeric(real: realValues, synthetic: syntheticValues)
-        case (.categorical(let realValues, _), .categorical(let syntheticValues, _)):
-            return categorical(real: realValues, synthetic: syntheticValues)
-        default:
-            return ColumnDistribution(labels: [], realShares: [], syntheticShares: [])
-        }
+        real.paired(with: synthetic, numeric: { numeric(real: $0, synthetic: $1) },
+                    categorical: { categorical(real: $0, synthetic: $1) }) ?? empty
     }
+
+    static let empty = ColumnDistribution(labels: [], realShares: [], syntheticShares: [])
 
     private static func numeric(real: [Double?], synthetic: [Double?]) -> ColumnDistribution {
         let present = real.compactMap { $0 }
-        guard let lower = present.min(), let upper = present.max() else {
-            return ColumnDistribution(labels: [], realShares: [], syntheticShares: [])
-        }
+        guard let lower = present.min(), let upper = present.max() else { return empty }
         let binCount = lower == upper ? 1 : numericBinCount
         let width = (upper - lower) / Double(binCount)
         func shares(_ values: [Double?]) -> [Double] {
@@ -59,7 +53,12 @@ enum ColumnDistributionBuilder {
             let right = realCounts.counts[$1.element, default: 0]
             return left != right ? left > right : $0.offset < $1.offset
         }.map(\.element)
-        var labels = Array(ranked.prefix(categoryLimit))
+        // The most frequent real categories, then missing values as a bar of their own when
+        // either side has any, then everything else as "other".
+        var labels = Array(ranked.filter { $0 != missingLabel }.prefix(categoryLimit))
+        if realCounts.counts[missingLabel] != nil || syntheticCounts.counts[missingLabel] != nil {
+            labels.append(missingLabel)
+        }
         let shown = Set(labels)
         let hasOther = realCounts.order.contains { !shown.contains($0) }
             || syntheticCounts.order.contains { !shown.contains($0) }

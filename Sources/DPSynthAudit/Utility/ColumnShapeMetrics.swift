@@ -69,14 +69,8 @@ public enum ColumnShapes {
 
     /// The score of `metric` on one column pair; nil when it cannot be computed.
     static func score(real: ColumnValues, synthetic: ColumnValues) -> Double? {
-        switch (real, synthetic) {
-        case (.numeric(let realValues, _), .numeric(let syntheticValues, _)):
-            return ksComplement(real: realValues, synthetic: syntheticValues)
-        case (.categorical(let realValues, _), .categorical(let syntheticValues, _)):
-            return tvComplement(real: realValues, synthetic: syntheticValues)
-        default:
-            return nil
-        }
+        real.paired(with: synthetic, numeric: { ksComplement(real: $0, synthetic: $1) },
+                    categorical: { tvComplement(real: $0, synthetic: $1) }) ?? nil
     }
 }
 

@@ -68,12 +68,10 @@ public enum PairTrends {
         }
         let realShares = jointShares(real.x, real.y)
         let syntheticShares = jointShares(synthetic.x, synthetic.y)
+        // Sum in key order: dictionary order varies between runs, and the last bit must not.
         var variation = 0.0
-        for (key, share) in realShares {
-            variation += Swift.abs(share - syntheticShares[key, default: 0])
-        }
-        for (key, share) in syntheticShares where realShares[key] == nil {
-            variation += share
+        for key in Set(realShares.keys).union(syntheticShares.keys).sorted() {
+            variation += Swift.abs(realShares[key, default: 0] - syntheticShares[key, default: 0])
         }
         return 1 - variation / 2
     }

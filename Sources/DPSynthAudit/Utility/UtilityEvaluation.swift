@@ -26,21 +26,19 @@ public enum UtilityEvaluation {
         // Discrete versions of every column, computed once: categories as shared codes
         // (missing = −1), numeric columns as histogram bins over each table's own range.
         let discrete = pairedColumns.map { pair -> (real: [Int], synthetic: [Int]) in
-            switch (pair.real, pair.synthetic) {
-            case (.numeric(let realValues, _), .numeric(let syntheticValues, _)):
-                return (PairTrends.histogramBinCodes(realValues), PairTrends.histogramBinCodes(syntheticValues))
-            case (.categorical(let realValues, _), .categorical(let syntheticValues, _)):
-                var codes: [String: Int] = [:]
-                func code(_ value: String?) -> Int {
-                    guard let value = value else { return -1 }
-                    if let existing = codes[value] { return existing }
-                    codes[value] = codes.count
-                    return codes.count - 1
-                }
-                return (realValues.map(code), syntheticValues.map(code))
-            default:
-                return ([], [])
-            }
+            pair.real.paired(
+                with: pair.synthetic,
+                numeric: { (PairTrends.histogramBinCodes($0), PairTrends.histogramBinCodes($1)) },
+                categorical: { realValues, syntheticValues in
+                    var codes: [String: Int] = [:]
+                    func code(_ value: String?) -> Int {
+                        guard let value = value else { return -1 }
+                        if let existing = codes[value] { return existing }
+                        codes[value] = codes.count
+                        return codes.count - 1
+                    }
+                    return (realValues.map(code), syntheticValues.map(code))
+                }) ?? ([], [])
         }
 
         var pairs: [PairTrendScore] = []

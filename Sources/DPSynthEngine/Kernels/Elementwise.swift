@@ -74,11 +74,10 @@ extension Kernels {
         let inner = shape[rank - 1]
         let aInner = aStrides[rank - 1], bInner = bStrides[rank - 1]
         let outer = count / inner
-        var index = [Int](repeating: 0, count: rank)
-        var aOffset = 0, bOffset = 0
+        var odometer = Odometer(shape: shape, strides: [aStrides, bStrides])
         for block in 0..<outer {
             let target = output + block * inner
-            let aBase = a + aOffset, bBase = b + bOffset
+            let aBase = a + odometer.offsets[0], bBase = b + odometer.offsets[1]
             if aInner == 1 && bInner == 1 {
                 for i in 0..<inner { target[i] = f(aBase[i], bBase[i]) }
             } else if aInner == 1 && bInner == 0 {
@@ -90,18 +89,14 @@ extension Kernels {
             } else {
                 for i in 0..<inner { target[i] = f(aBase[i * aInner], bBase[i * bInner]) }
             }
-            var axis = rank - 2
-            while axis >= 0 {
-                index[axis] += 1
-                aOffset += aStrides[axis]
-                bOffset += bStrides[axis]
-                if index[axis] < shape[axis] { break }
-                aOffset -= aStrides[axis] * shape[axis]
-                bOffset -= bStrides[axis] * shape[axis]
-                index[axis] = 0
-                axis -= 1
-            }
+            odometer.advance(axis: rank - 2)
         }
+    }
+
+    /// output[i] = g[i] where x[i] > 0, negativeSlope·g[i] elsewhere.
+    static func maskBySign(_ g: UnsafePointer<Float>, of x: UnsafePointer<Float>, negativeSlope: Float,
+                           into output: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { output[i] = x[i] > 0 ? g[i] : negativeSlope * g[i] }
     }
 
     /// output[i] = f(input[i]).

@@ -32,20 +32,10 @@ extension Kernels {
             }
             return
         }
-        let targetStrides = Shape.broadcastStrides(padded, to: sourceShape)
-        var index = [Int](repeating: 0, count: rank)
-        var offset = 0
+        var odometer = Odometer(shape: sourceShape, strides: [Shape.broadcastStrides(padded, to: sourceShape)])
         for i in 0..<count {
-            target[offset] += source[i]
-            var axis = rank - 1
-            while axis >= 0 {
-                index[axis] += 1
-                offset += targetStrides[axis]
-                if index[axis] < sourceShape[axis] { break }
-                offset -= targetStrides[axis] * sourceShape[axis]
-                index[axis] = 0
-                axis -= 1
-            }
+            target[odometer.offsets[0]] += source[i]
+            odometer.advance(axis: rank - 1)
         }
     }
 
@@ -105,19 +95,40 @@ extension Kernels {
             }
             return
         }
-        var index = [Int](repeating: 0, count: rank)
-        var offset = 0
+        var odometer = Odometer(shape: targetShape, strides: [steps])
         for i in 0..<count {
-            target[i] = source[offset]
-            var axis = rank - 1
-            while axis >= 0 {
-                index[axis] += 1
-                offset += steps[axis]
-                if index[axis] < targetShape[axis] { break }
-                offset -= steps[axis] * targetShape[axis]
-                index[axis] = 0
-                axis -= 1
-            }
+            target[i] = source[odometer.offsets[0]]
+            odometer.advance(axis: rank - 1)
+        }
+    }
+}
+
+/// A row-major multi-index over `shape` that keeps one flat offset per stride vector: the
+/// strided walk shared by broadcasting, reductions and permutations.
+struct Odometer {
+    let shape: [Int]
+    let strides: [[Int]]
+    private var index: [Int]
+    private(set) var offsets: [Int]
+
+    init(shape: [Int], strides: [[Int]]) {
+        self.shape = shape
+        self.strides = strides
+        index = [Int](repeating: 0, count: shape.count)
+        offsets = [Int](repeating: 0, count: strides.count)
+    }
+
+    /// Steps the index at `axis`, carrying into the outer axes.
+    @inline(__always)
+    mutating func advance(axis last: Int) {
+        var axis = last
+        while axis >= 0 {
+            index[axis] += 1
+            for k in offsets.indices { offsets[k] += strides[k][axis] }
+            if index[axis] < shape[axis] { return }
+            for k in offsets.indices { offsets[k] -= strides[k][axis] * shape[axis] }
+            index[axis] = 0
+            axis -= 1
         }
     }
 }

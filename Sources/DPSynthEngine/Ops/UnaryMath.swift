@@ -58,12 +58,12 @@ public func sigmoid(_ x: Tensor) -> Tensor { x.applying(.sigmoid, recompute: sig
 public func softplus(_ x: Tensor) -> Tensor { x.applying(.softplus) { g, x, _ in g * sigmoid(x) } }
 /// max(x, 0). The derivative is a constant mask, so its own derivative is 0 (as in every framework).
 public func relu(_ x: Tensor) -> Tensor {
-    x.applying(.relu) { g, x, _ in g * x.constant(.leakyReluDerivative(negativeSlope: 0)) }
+    x.applying(.relu) { g, x, _ in maskedBySign(g, of: x, negativeSlope: 0) }
 }
 /// x for x > 0, negativeSlope · x otherwise (DCGAN and the benchmark use 0.2).
 public func leakyRelu(_ x: Tensor, negativeSlope: Float = 0.2) -> Tensor {
     x.applying(.leakyRelu(negativeSlope: negativeSlope), operation: "leakyRelu") { g, x, _ in
-        g * x.constant(.leakyReluDerivative(negativeSlope: negativeSlope))
+        maskedBySign(g, of: x, negativeSlope: negativeSlope)
     }
 }
 /// GELU, tanh form: ½x(1 + tanh(√(2/π)(x + 0.044715x³))) (Hendrycks & Gimpel 2016, eq. 2).
@@ -71,4 +71,18 @@ public func leakyRelu(_ x: Tensor, negativeSlope: Float = 0.2) -> Tensor {
 public func gelu(_ x: Tensor) -> Tensor {
     let inner = 0.797_884_56 * (x + 0.044_715 * x * x * x)
     return 0.5 * x * (1 + tanh(inner))
+}
+
+/// g where x > 0, negativeSlope·g elsewhere: the (Leaky)ReLU pullback in one pass, without a
+/// mask tensor. Linear in g, constant in x (the second derivative of ReLU is 0 almost
+/// everywhere), so its own pullback is itself applied to the incoming gradient.
+func maskedBySign(_ g: Tensor, of x: Tensor, negativeSlope: Float) -> Tensor {
+    precondition(g.shape == x.shape, "gradient \(g.shape) and input \(x.shape) differ")
+    let result = Tensor(uninitializedShape: g.shape)
+    Kernels.maskBySign(g.storage.pointer, of: x.storage.pointer, negativeSlope: negativeSlope,
+                       into: result.storage.pointer, count: g.count)
+    let sign = x.detached()
+    return Tensor.recorded(result, operation: "maskedBySign", inputs: [g]) { gg, _ in
+        [maskedBySign(gg, of: sign, negativeSlope: negativeSlope)]
+    }
 }

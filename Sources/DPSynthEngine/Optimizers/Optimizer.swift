@@ -103,22 +103,28 @@ public final class Adam: Optimizer {
         let t = Float(stepCount + 1)
         let correction1 = 1 - powf(beta1, t), correction2 = 1 - powf(beta2, t)
         // θ ← θ − η·m̂/(√v̂ + ε) with m̂ = m/c1, v̂ = v/c2, folded into one step size.
-        let stepSize = rate / correction1, rootCorrection2 = correction2.squareRoot()
-        let beta1 = beta1, beta2 = beta2, epsilon = epsilon, decay = weightDecay, decoupled = decoupledWeightDecay
+        let stepSize = rate / correction1, inverseRootCorrection = 1 / correction2.squareRoot()
         for index in parameters.indices {
-            gradients[index].withUnsafeBufferPointer { g in
+            var gradient = gradients[index]
+            if weightDecay != 0 {
+                let current = parameters[index].value.detached()
+                if decoupledWeightDecay {
+                    // AdamW: θ ← θ − η·λ·θ, apart from the moments.
+                    let factor = 1 - rate * weightDecay
+                    parameters[index].update { theta in for i in theta.indices { theta[i] *= factor } }
+                } else {
+                    gradient = withoutGradients { gradient.detached() + current * weightDecay }
+                }
+            }
+            gradient.withUnsafeBufferPointer { g in
                 firstMoments[index].withUnsafeMutableBufferPointer { m in
                     secondMoments[index].withUnsafeMutableBufferPointer { v in
                         parameters[index].update { theta in
-                            for i in theta.indices {
-                                var gradient = g[i]
-                                if decay != 0 {
-                                    if decoupled { theta[i] -= rate * decay * theta[i] } else { gradient += decay * theta[i] }
-                                }
-                                m[i] = beta1 * m[i] + (1 - beta1) * gradient
-                                v[i] = beta2 * v[i] + (1 - beta2) * gradient * gradient
-                                theta[i] -= stepSize * m[i] / (v[i].squareRoot() / rootCorrection2 + epsilon)
-                            }
+                            guard let t = theta.baseAddress, let gp = g.baseAddress, let mp = m.baseAddress,
+                                  let vp = v.baseAddress else { return }
+                            Kernels.adamUpdate(parameters: t, gradients: gp, firstMoments: mp, secondMoments: vp,
+                                               count: theta.count, beta1: beta1, beta2: beta2, stepSize: stepSize,
+                                               inverseRootCorrection: inverseRootCorrection, epsilon: epsilon)
                         }
                     }
                 }

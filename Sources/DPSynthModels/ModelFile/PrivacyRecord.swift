@@ -47,6 +47,9 @@ public struct PrivacyRecord: Codable, Equatable {
     public var rdpValues: [Double]
     /// ε after each logged step (step, ε): the audit plots it.
     public var epsilonHistory: [EpsilonPoint]
+    /// σ of the Gaussian mechanism that released an AC-GAN's label counts (sensitivity 1), composed
+    /// into `epsilon`; nil when no label marginal was released.
+    public var labelNoiseMultiplier: Double?
 
     public struct EpsilonPoint: Codable, Equatable {
         public var step: Int
@@ -63,7 +66,8 @@ public struct PrivacyRecord: Codable, Equatable {
                 steps: Int, plannedSteps: Int, datasetSize: Int, schemaEpsilon: Double,
                 schemaBounds: SchemaBoundsSource, acceptedDataBoundColumns: [String],
                 secureRandomness: Bool, randomnessDescription: String,
-                rdpOrders: [Double], rdpValues: [Double], epsilonHistory: [EpsilonPoint]) {
+                rdpOrders: [Double], rdpValues: [Double], epsilonHistory: [EpsilonPoint],
+                labelNoiseMultiplier: Double? = nil) {
         self.isPrivate = isPrivate
         self.accountant = accountant
         self.epsilon = epsilon
@@ -85,5 +89,6 @@ public struct PrivacyRecord: Codable, Equatable {
         self.rdpOrders = rdpOrders
         self.rdpValues = rdpValues
         self.epsilonHistory = epsilonHistory
+        self.labelNoiseMultiplier = labelNoiseMultiplier
     }
 }

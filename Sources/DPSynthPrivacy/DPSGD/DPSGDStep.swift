@@ -29,19 +29,25 @@ public struct DPSGDPrivacyFacts: Equatable {
 public final class DPSGDStep {
     public let configuration: DPSGDConfiguration
     public let optimizer: Optimizer
-    /// The generator of the noise and, through `sampleBatch()`, of the sampling.
+    /// The generator of the Poisson sampling (`sampleBatch()`).
     public let random: RandomSource
+    /// The generators of the noise, derived from `random`.
+    public let noise: GaussianNoise
     public private(set) var stepsTaken = 0
 
-    /// Noise and sampling from `random`; by default a fresh `SecureGenerator` (OS entropy + ChaCha20).
+    /// Sampling from `random` and noise from streams derived from it; by default a fresh
+    /// `SecureGenerator` (OS entropy + ChaCha20). A seeded `random` makes the run reproducible
+    /// and the privacy record must then say "not cryptographically secure".
     public init(configuration: DPSGDConfiguration, optimizer: Optimizer, random: RandomSource? = nil) throws {
         try configuration.validate()
         self.configuration = configuration
         self.optimizer = optimizer
-        self.random = try random ?? SecureGenerator()
+        let source = try random ?? SecureGenerator()
+        self.random = source
+        noise = try GaussianNoise(derivedFrom: source)
     }
 
-    public var isCryptographicallySecure: Bool { random.isCryptographicallySecure }
+    public var isCryptographicallySecure: Bool { random.isCryptographicallySecure && noise.isCryptographicallySecure }
 
     public var privacyFacts: DPSGDPrivacyFacts {
         DPSGDPrivacyFacts(samplingProbability: configuration.samplingProbability,
@@ -80,8 +86,7 @@ public final class DPSGDStep {
             for i in 0..<perExample.exampleCount where !privateRange.contains(i) { weights[p][i] = publicFactor }
         }
         var summed = perExample.weightedSum(weightsByParameter: weights)
-        GaussianNoise.add(to: &summed, standardDeviation: configuration.noiseMultiplier * configuration.clippingNorm,
-                          random: random)
+        noise.add(to: &summed, standardDeviation: configuration.noiseMultiplier * configuration.clippingNorm)
         stepsTaken += 1
         let scale = Float(1 / expected)
         return summed.map { gradient in

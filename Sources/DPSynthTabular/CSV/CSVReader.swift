@@ -12,7 +12,8 @@ import Darwin
 /// libcsv runs with CSV_STRICT (a quote inside an unquoted field, or text after a closing
 /// quote, is an error), CSV_STRICT_FINI (a file ending inside quotes is an error),
 /// CSV_REPALL_NL (every line end is reported, so physical line numbers stay exact, blank lines
-/// included) and CSV_EMPTY_IS_NULL (an unquoted empty field differs from `""`). A UTF-8 byte
+/// included), CSV_EMPTY_IS_NULL (an unquoted empty field differs from `""`) and CSV_APPEND_NULL
+/// (fields arrive NUL-terminated, so numbers parse in place). A UTF-8 byte
 /// order mark is skipped. Lines are counted from 1, newlines inside quoted fields included.
 public final class CSVReader {
     /// The file as the user named it, for messages.
@@ -25,7 +26,13 @@ public final class CSVReader {
 
     private let descriptor: Int32
     private var parser = csv_parser()
-    private let state = CSVParseState()
+    /// The callbacks' state, behind a raw pointer: libcsv calls back once per field, and a
+    /// class property would cost a dynamic exclusivity check and a retain on every call.
+    private let state: UnsafeMutablePointer<CSVParseState> = {
+        let pointer = UnsafeMutablePointer<CSVParseState>.allocate(capacity: 1)
+        pointer.initialize(to: CSVParseState())
+        return pointer
+    }()
     private var chunk: [UInt8]
     private var atEndOfFile = false
     private var isFirstChunk = true
@@ -49,7 +56,7 @@ public final class CSVReader {
                 onWrongFieldCount: ((TabularError) -> Void)? = nil) throws {
         self.source = source ?? url.path
         self.onWrongFieldCount = onWrongFieldCount
-        state.skipsWrongFieldCounts = onWrongFieldCount != nil
+        state.pointee.skipsWrongFieldCounts = onWrongFieldCount != nil
         guard FileManager.default.fileExists(atPath: url.path) else { throw TabularError.fileNotFound(path: self.source) }
         let descriptor = open(url.path, O_RDONLY)
         guard descriptor >= 0 else {
@@ -57,7 +64,7 @@ public final class CSVReader {
         }
         self.descriptor = descriptor
         self.chunk = [UInt8](repeating: 0, count: max(chunkSize, 64))
-        let options = UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL | CSV_EMPTY_IS_NULL)
+        let options = UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL | CSV_EMPTY_IS_NULL | CSV_APPEND_NULL)
         guard csv_init(&parser, options) == 0 else {
             close(descriptor)
             throw TabularError.unreadableFile(path: self.source, reason: "libcsv could not allocate its parser")
@@ -70,6 +77,8 @@ public final class CSVReader {
     deinit {
         csv_free(&parser)
         close(descriptor)
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 
     /// The next batch of at least `minimumRecords` records (fewer at the end of the file), or
@@ -79,30 +88,74 @@ public final class CSVReader {
             pending = nil
             if batch.recordCount > 0 { return batch }
         }
-        state.batch.removeCompletedRecords()
-        while state.batch.recordCount < minimumRecords && !atEndOfFile {
+        state.pointee.batch.removeCompletedRecords()
+        while state.pointee.batch.recordCount < minimumRecords && !atEndOfFile {
             try parseNextChunk()
         }
-        guard state.batch.recordCount > 0 else { return nil }
-        var batch = state.batch
-        // Hand out complete records only; the open one stays for the next call.
-        batch.discardOpenRecord()
-        return batch
+        // Readers of a batch look at its complete records only; the fields of a record still
+        // open at the end of the chunk stay for the next call.
+        return state.pointee.batch.recordCount > 0 ? state.pointee.batch : nil
     }
 
-    /// Every remaining record, one batch at a time.
+    /// Every remaining record, one batch at a time. The batch is lent, not copied, so the
+    /// reader refills the same buffers: `body` must not keep it.
     public func forEachBatch(minimumRecords: Int = 16_384, _ body: (CSVRecordBatch) throws -> Void) throws {
-        while let batch = try nextBatch(minimumRecords: minimumRecords) { try body(batch) }
+        if let batch = pending {
+            pending = nil
+            if batch.recordCount > 0 { try body(batch) }
+        }
+        while true {
+            state.pointee.batch.removeCompletedRecords()
+            while state.pointee.batch.recordCount < minimumRecords && !atEndOfFile { try parseNextChunk() }
+            guard state.pointee.batch.recordCount > 0 else { return }
+            try body(state.pointee.batch)
+        }
+    }
+
+    /// An upper bound on the number of records of a CSV file, header included: the line ends
+    /// (LF or CR) outside quoted fields, plus one. One fast pass, constant memory; used to
+    /// allocate an encoded matrix once.
+    public static func recordCountUpperBound(of url: URL) throws -> Int {
+        let descriptor = open(url.path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw TabularError.fileNotFound(path: url.path)
+        }
+        defer { close(descriptor) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var lineEnds = 0
+        var inQuotes = false
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            guard count > 0 else { break }
+            buffer.withUnsafeBufferPointer { bytes in
+                guard let base = bytes.baseAddress else { return }
+                if !inQuotes && memchr(base, 0x22, count) == nil {
+                    // No quote in this chunk: a branch-free count the compiler vectorises.
+                    var ends = 0
+                    for index in 0..<count {
+                        let byte = bytes[index]
+                        ends &+= (byte == 0x0A ? 1 : 0) &+ (byte == 0x0D ? 1 : 0)
+                    }
+                    lineEnds += ends
+                    return
+                }
+                for index in 0..<count {
+                    let byte = bytes[index]
+                    if byte == 0x22 { inQuotes.toggle() } else if !inQuotes && (byte == 0x0A || byte == 0x0D) { lineEnds += 1 }
+                }
+            }
+        }
+        return lineEnds + 1
     }
 
     private func readHeader() throws {
         // The header, then at least one record, so a header-only file fails here.
-        while state.batch.recordCount < 2 && !atEndOfFile { try parseNextChunk() }
-        guard state.batch.recordCount > 0 else { throw TabularError.emptyFile(source: source) }
+        while state.pointee.batch.recordCount < 2 && !atEndOfFile { try parseNextChunk() }
+        guard state.pointee.batch.recordCount > 0 else { throw TabularError.emptyFile(source: source) }
         var names: [String] = []
-        for field in 0..<state.batch.fieldCount(ofRecord: 0) {
-            guard let name = state.batch.string(record: 0, field: field) else {
-                throw TabularError.invalidUTF8(source: source, location: .line(state.batch.recordLines[0]), column: nil)
+        for field in 0..<state.pointee.batch.fieldCount(ofRecord: 0) {
+            guard let name = state.pointee.batch.string(record: 0, field: field) else {
+                throw TabularError.invalidUTF8(source: source, location: .line(state.pointee.batch.recordLines[0]), column: nil)
             }
             names.append(name)
         }
@@ -112,22 +165,23 @@ public final class CSVReader {
             throw TabularError.duplicateColumnName(source: source, name: duplicate, positions: positions[duplicate]!)
         }
         header = names
-        guard state.batch.recordCount > 1 else { throw TabularError.headerOnly(source: source) }
+        guard state.pointee.batch.recordCount > 1 else { throw TabularError.headerOnly(source: source) }
         // Keep the records after the header for the first `nextBatch`.
         var rest = CSVRecordBatch()
-        let batch = state.batch
+        let batch = state.pointee.batch
         for record in 1..<batch.recordCount {
             for field in 0..<batch.fieldCount(ofRecord: record) {
                 let index = batch.recordStarts[record] + field
                 let length = Int(batch.fieldLengths[index])
                 batch.bytes.withUnsafeBytes { all in
-                    rest.appendField(length < 0 ? nil : all.baseAddress! + batch.fieldStarts[index], count: max(length, 0))
+                    rest.appendField(length < 0 ? nil : all.baseAddress! + batch.fieldStarts[index], count: max(length, 0),
+                                     nulTerminated: true)
                 }
             }
             rest.endRecord(line: batch.recordLines[record])
         }
         pending = rest
-        state.batch.removeCompletedRecords()
+        state.pointee.batch.removeCompletedRecords()
     }
 
     private func parseNextChunk() throws {
@@ -138,15 +192,15 @@ public final class CSVReader {
         if count == 0 {
             atEndOfFile = true
             let status = withUnsafeMutablePointer(to: &parser) { parser in
-                csv_fini(parser, csvFieldCallback, csvRecordCallback, Unmanaged.passUnretained(state).toOpaque())
+                csv_fini(parser, csvFieldCallback, csvRecordCallback, UnsafeMutableRawPointer(state))
             }
             if status != 0 {
-                let line = state.fieldsInRecord > 0 ? state.recordStartLine : state.line
-                state.batch.discardOpenRecord()
+                let line = state.pointee.fieldsInRecord > 0 ? state.pointee.recordStartLine : state.pointee.line
+                state.pointee.batch.discardOpenRecord()
                 throw TabularError.unterminatedQuote(source: source, location: .line(line))
             }
             reportSkippedRecords()
-            try state.throwPendingError(source: source)
+            try state.pointee.throwPendingError(source: source)
             return
         }
         try chunk.withUnsafeBytes { all in
@@ -162,7 +216,7 @@ public final class CSVReader {
             }
             let processed = withUnsafeMutablePointer(to: &parser) { parser in
                 csv_parse(parser, base, bytes.count, csvFieldCallback, csvRecordCallback,
-                          Unmanaged.passUnretained(state).toOpaque())
+                          UnsafeMutableRawPointer(state))
             }
             if processed < bytes.count {
                 let line = newlinesBeforeChunk + countNewlines(base, processed) + 1
@@ -174,17 +228,17 @@ public final class CSVReader {
             newlinesBeforeChunk += countNewlines(base, bytes.count)
         }
         reportSkippedRecords()
-        try state.throwPendingError(source: source)
+        try state.pointee.throwPendingError(source: source)
     }
 }
 
 extension CSVReader {
     fileprivate func reportSkippedRecords() {
-        guard let handler = onWrongFieldCount, !state.skippedRecords.isEmpty else { return }
-        for skipped in state.skippedRecords {
-            handler(.wrongFieldCount(source: source, location: .line(skipped.line), expected: state.expectedFieldCount ?? 0, found: skipped.found))
+        guard let handler = onWrongFieldCount, !state.pointee.skippedRecords.isEmpty else { return }
+        for skipped in state.pointee.skippedRecords {
+            handler(.wrongFieldCount(source: source, location: .line(skipped.line), expected: state.pointee.expectedFieldCount ?? 0, found: skipped.found))
         }
-        state.skippedRecords.removeAll()
+        state.pointee.skippedRecords.removeAll()
     }
 }
 
@@ -203,7 +257,7 @@ private func countNewlines(_ start: UnsafeRawPointer, _ count: Int) -> Int {
 }
 
 /// What the libcsv callbacks write into: the batch being filled and the line bookkeeping.
-final class CSVParseState {
+struct CSVParseState {
     var batch = CSVRecordBatch()
     /// The physical line the parser is on (1-based).
     var line = 1
@@ -231,52 +285,52 @@ final class CSVParseState {
 /// libcsv's per-field callback (`cb1`): copy the field and count the newlines inside it.
 private let csvFieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = { pointer, count, context in
     guard let context else { return }
-    let state = Unmanaged<CSVParseState>.fromOpaque(context).takeUnretainedValue()
-    if state.fieldsInRecord == 0 {
-        state.recordStartLine = state.line
-        state.pendingCarriageReturn = false
+    let state = context.assumingMemoryBound(to: CSVParseState.self)
+    if state.pointee.fieldsInRecord == 0 {
+        state.pointee.recordStartLine = state.pointee.line
+        state.pointee.pendingCarriageReturn = false
     }
-    state.batch.appendField(pointer.map { UnsafeRawPointer($0) }, count: count)
-    if let pointer, count > 0 { state.line += countNewlines(pointer, count) }
-    state.fieldsInRecord += 1
+    state.pointee.batch.appendField(pointer.map { UnsafeRawPointer($0) }, count: count)
+    if let pointer, count > 0 { state.pointee.line += countNewlines(pointer, count) }
+    state.pointee.fieldsInRecord += 1
 }
 
 /// libcsv's per-record callback (`cb2`), called with the line-end byte (or −1 at the end of
 /// the file): close the record, check its field count, advance the line.
 private let csvRecordCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { terminator, context in
     guard let context else { return }
-    let state = Unmanaged<CSVParseState>.fromOpaque(context).takeUnretainedValue()
-    if state.fieldsInRecord == 0 {
+    let state = context.assumingMemoryBound(to: CSVParseState.self)
+    if state.pointee.fieldsInRecord == 0 {
         // A line end outside any record: the LF of a CRLF, or a blank line.
-        if terminator == 0x0A && state.pendingCarriageReturn {
-            state.pendingCarriageReturn = false
+        if terminator == 0x0A && state.pointee.pendingCarriageReturn {
+            state.pointee.pendingCarriageReturn = false
         } else if terminator == 0x0A || terminator == 0x0D {
-            if state.expectedFieldCount == 1 {
+            if state.pointee.expectedFieldCount == 1 {
                 // In a one-column file a blank line is a record whose one field is empty
                 // (how a missing value is written there); elsewhere blank lines are skipped.
-                state.batch.appendField(nil, count: 0)
-                state.batch.endRecord(line: state.line)
+                state.pointee.batch.appendField(nil, count: 0)
+                state.pointee.batch.endRecord(line: state.pointee.line)
             }
-            state.line += 1
-            state.pendingCarriageReturn = terminator == 0x0D
+            state.pointee.line += 1
+            state.pointee.pendingCarriageReturn = terminator == 0x0D
         }
         return
     }
-    if let expected = state.expectedFieldCount, state.fieldsInRecord != expected {
-        if state.skipsWrongFieldCounts {
-            state.skippedRecords.append((state.recordStartLine, state.fieldsInRecord))
-            state.batch.discardOpenRecord()
+    if let expected = state.pointee.expectedFieldCount, state.pointee.fieldsInRecord != expected {
+        if state.pointee.skipsWrongFieldCounts {
+            state.pointee.skippedRecords.append((state.pointee.recordStartLine, state.pointee.fieldsInRecord))
+            state.pointee.batch.discardOpenRecord()
         } else {
-            if state.fieldCountError == nil { state.fieldCountError = (state.recordStartLine, state.fieldsInRecord) }
-            state.batch.endRecord(line: state.recordStartLine)
+            if state.pointee.fieldCountError == nil { state.pointee.fieldCountError = (state.pointee.recordStartLine, state.pointee.fieldsInRecord) }
+            state.pointee.batch.endRecord(line: state.pointee.recordStartLine)
         }
     } else {
-        if state.expectedFieldCount == nil { state.expectedFieldCount = state.fieldsInRecord }
-        state.batch.endRecord(line: state.recordStartLine)
+        if state.pointee.expectedFieldCount == nil { state.pointee.expectedFieldCount = state.pointee.fieldsInRecord }
+        state.pointee.batch.endRecord(line: state.pointee.recordStartLine)
     }
-    state.fieldsInRecord = 0
+    state.pointee.fieldsInRecord = 0
     if terminator == 0x0A || terminator == 0x0D {
-        state.line += 1
-        state.pendingCarriageReturn = terminator == 0x0D
+        state.pointee.line += 1
+        state.pointee.pendingCarriageReturn = terminator == 0x0D
     }
 }

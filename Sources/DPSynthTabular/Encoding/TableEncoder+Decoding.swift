@@ -139,23 +139,24 @@ extension TableEncoder {
 
 extension TableEncoder {
     /// Reads and encodes a source batch by batch, so memory holds the matrix plus one batch of
-    /// typed rows, never the whole typed table. The matrix grows in blocks that are copied
-    /// into one array at the end and released as they are copied.
+    /// typed rows, never the whole typed table.
+    ///
+    /// CSV takes `encodeCSV` (one allocation, parsing and encoding on two threads). SQLite
+    /// results grow in blocks copied into one array at the end.
     public func encode(_ source: DataSource, strict: Bool = false,
                        batchSize: Int = 65_536) throws -> (matrix: EncodedMatrix, report: EncodingReport) {
         var report = EncodingReport(columnNames: schema.columns.map(\.name))
+        if case .csv(let url) = source {
+            return try encodeCSV(url, strict: strict, batchSize: batchSize)
+        }
         var blocks: [[Float]] = []
         var rows = 0
-        let last = try Table.forEachChunk(of: source, schema: schema, batchSize: batchSize) { builder, isLines in
-            guard builder.rowCount >= batchSize else { return }
+        try Table.forEachChunk(of: source, schema: schema, batchSize: batchSize) { builder, isLines in
             let chunk = builder.makeTable(originsAreLines: isLines)
-            blocks.append(try encodeBlock(chunk, report: &report, strict: strict))
-            rows += chunk.rowCount
-        }
-        var remainder = last
-        if remainder.rowCount > 0 {
-            let chunk = remainder.makeTable(originsAreLines: source.isText)
-            blocks.append(try encodeBlock(chunk, report: &report, strict: strict))
+            blocks.append(try [Float](unsafeUninitializedCapacity: chunk.rowCount * width) { buffer, initialized in
+                try encode(chunk, into: buffer, report: &report, strict: strict)
+                initialized = chunk.rowCount * width
+            })
             rows += chunk.rowCount
         }
         let total = rows * width
@@ -172,12 +173,5 @@ extension TableEncoder {
             initialized = total
         }
         return (EncodedMatrix(values: values, rowCount: rows, width: width), report)
-    }
-
-    private func encodeBlock(_ chunk: Table, report: inout EncodingReport, strict: Bool) throws -> [Float] {
-        try [Float](unsafeUninitializedCapacity: chunk.rowCount * width) { buffer, initialized in
-            try encode(chunk, into: buffer, report: &report, strict: strict)
-            initialized = chunk.rowCount * width
-        }
     }
 }

@@ -10,7 +10,11 @@ struct BenchCommand: ParsableCommand {
 
     /// Every suite, by name. A suite is one file under `Bench/` conforming to `BenchSuite`.
     static let suites: [any BenchSuite.Type] = [
+        DPSGDBench.self,
         AccountantBench.self,
+        IOBench.self,
+        AuditBench.self,
+        FitBench.self,
     ]
 
     @Option(help: "Suite to run: \(BenchCommand.suites.map { $0.name }.joined(separator: ", ")).")

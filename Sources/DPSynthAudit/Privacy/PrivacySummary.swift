@@ -1,0 +1,100 @@
+/// How the schema's numeric bounds and category lists were obtained. Anything the generator
+/// learns from the data outside its DP training loop must be public or paid for.
+public enum SchemaBoundsSource: String, Codable, Sendable {
+    /// Declared public in the schema (domain knowledge, a data dictionary): costs no ε.
+    case declaredPublic = "declared_public"
+    /// Read from the private data and accepted by the user without paying: the guarantee
+    /// below does not cover what the bounds reveal (for example an extreme value).
+    case acceptedDataBounds = "accepted_data_bounds"
+    /// Estimated with a DP mechanism; its ε is `schemaEpsilon` and is part of the total.
+    case paidFromBudget = "paid_from_budget"
+}
+
+/// ε after a number of training steps, for the privacy-over-training plot. Each point must
+/// come from an accountant call; the audit only draws them.
+public struct EpsilonCurvePoint: Codable, Sendable, Equatable {
+    public var steps: Int
+    public var epsilon: Double
+
+    public init(steps: Int, epsilon: Double) {
+        self.steps = steps
+        self.epsilon = epsilon
+    }
+}
+
+/// What the dataset's budget ledger has recorded over all releases from this data.
+public struct LedgerTotals: Codable, Sendable, Equatable {
+    public var epsilon: Double
+    public var delta: Double
+    public var releases: Int
+
+    public init(epsilon: Double, delta: Double, releases: Int) {
+        self.epsilon = epsilon
+        self.delta = delta
+        self.releases = releases
+    }
+}
+
+/// The (ε, δ) of a differentially private training run, with the DP-SGD parameters behind it.
+public struct PrivacyGuarantee: Codable, Sendable, Equatable {
+    /// ε of the whole release (training and schema), as the accountant composed it.
+    public var epsilon: Double
+    public var delta: Double
+    /// The accountant that computed ε ("RDP", "PLD").
+    public var accountant: String
+    /// Poisson sampling probability q of DP-SGD.
+    public var samplingProbability: Double
+    /// σ: noise standard deviation over clipping norm.
+    public var noiseMultiplier: Double
+    /// C: per-example gradient clipping norm.
+    public var clippingNorm: Double
+    public var steps: Int
+    /// The part of ε spent on schema statistics (0 when bounds are declared public).
+    public var schemaEpsilon: Double
+    /// Anything the accountant flagged (for example: the best RDP order is at the edge of
+    /// the order list, so ε may be loose).
+    public var accountantNote: String?
+
+    public init(epsilon: Double, delta: Double, accountant: String, samplingProbability: Double,
+                noiseMultiplier: Double, clippingNorm: Double, steps: Int, schemaEpsilon: Double,
+                accountantNote: String? = nil) {
+        self.epsilon = epsilon
+        self.delta = delta
+        self.accountant = accountant
+        self.samplingProbability = samplingProbability
+        self.noiseMultiplier = noiseMultiplier
+        self.clippingNorm = clippingNorm
+        self.steps = steps
+        self.schemaEpsilon = schemaEpsilon
+        self.accountantNote = accountantNote
+    }
+}
+
+/// The privacy section of the report, filled by the caller from the model file and ledger.
+public struct PrivacySummary: Codable, Sendable, Equatable {
+    /// "TabularGAN", "ACGAN", ...
+    public var modelKind: String
+    /// Nil: trained without differential privacy (ε = ∞).
+    public var guarantee: PrivacyGuarantee?
+    public var schemaBounds: SchemaBoundsSource
+    /// Whether DP noise and sampling used a cryptographically secure generator.
+    public var secureRandomness: Bool
+    public var epsilonBySteps: [EpsilonCurvePoint]
+    public var ledger: LedgerTotals?
+
+    public init(modelKind: String, guarantee: PrivacyGuarantee?, schemaBounds: SchemaBoundsSource,
+                secureRandomness: Bool, epsilonBySteps: [EpsilonCurvePoint] = [], ledger: LedgerTotals? = nil) {
+        self.modelKind = modelKind
+        self.guarantee = guarantee
+        self.schemaBounds = schemaBounds
+        self.secureRandomness = secureRandomness
+        self.epsilonBySteps = epsilonBySteps
+        self.ledger = ledger
+    }
+
+    /// A release with no formal privacy (a non-private model, or a real-vs-holdout check).
+    public static func noPrivacy(modelKind: String) -> PrivacySummary {
+        PrivacySummary(modelKind: modelKind, guarantee: nil, schemaBounds: .acceptedDataBounds,
+                       secureRandomness: false)
+    }
+}

@@ -1,0 +1,132 @@
+/// Everything that shapes a tabular GAN or AC-GAN and its training, as one Codable value stored
+/// in the model file (so `dpsynth inspect` shows it and loading can rebuild the networks).
+///
+/// Defaults were chosen by measurement on gbsg2 and flchain (see docs/models.md): a small
+/// discriminator and a large sampling probability, because at ε = 1 on a few hundred rows
+/// DP-SGD affords only tens of discriminator steps at σ ≈ 10; several generator steps per
+/// discriminator step, since generator steps are post-processing and cost no privacy.
+public struct TabularGANConfiguration: Codable, Equatable {
+    /// Plain GAN, or AC-GAN conditioned on the schema's label column (Odena et al. 2017).
+    public var modelKind: ModelKind = .acgan
+    /// Width of the latent noise vector z ~ N(0, I).
+    public var noiseDimension: Int = 32
+    /// Hidden widths of the generator's MLP.
+    public var generatorWidths: [Int] = [128, 128]
+    /// Residual hidden blocks in the generator (h ← h + block(h) where widths agree).
+    public var generatorResidual: Bool = false
+    /// Normalisation inside the generator. G never reads real records, so batch statistics are
+    /// harmless for privacy there.
+    public var generatorNormalization: GeneratorNormalization = .layerNorm
+    /// Hidden widths of the discriminator's MLP. Small on purpose under DP: the noise added per
+    /// step is σC in every coordinate, so fewer parameters means a better signal-to-noise ratio.
+    public var discriminatorWidths: [Int] = [64, 64]
+    /// LayerNorm in the discriminator's hidden layers. Never BatchNorm: batch statistics would
+    /// mix examples and break per-example clipping.
+    public var discriminatorLayerNorm: Bool = false
+    public var loss: AdversarialLoss = .nonSaturating
+    /// Gradient-penalty weight λ for `wassersteinGradientPenalty` (Gulrajani et al. 2017, eq. 3).
+    public var gradientPenaltyWeight: Float = 10
+    /// Weight clipping bound c for `wasserstein` (Arjovsky et al. 2017, Algorithm 1).
+    public var weightClippingBound: Float = 0.01
+    public var generatorLearningRate: Float = 2e-3
+    public var discriminatorLearningRate: Float = 2e-3
+    public var adamBeta1: Float = 0.5
+    public var adamBeta2: Float = 0.9
+    /// Generator steps after each discriminator step (post-processing: no privacy cost).
+    public var generatorStepsPerDiscriminatorStep: Int = 3
+    /// Expected number of real rows per discriminator step; the sampling probability is
+    /// q = expectedBatchSize / rows (capped at 1). Also the number of fake rows per step.
+    public var expectedBatchSize: Int = 128
+    /// Passes over the data: planned discriminator steps = ⌈epochs / q⌉.
+    public var epochs: Int = 20
+    /// Per-example clipping norm C of the discriminator's gradient.
+    public var clippingNorm: Float = 1
+    /// Gumbel-softmax temperature for categorical outputs in training (Jang et al. 2017).
+    public var gumbelTemperature: Float = 0.5
+    /// How the generator reads the label (AC-GAN).
+    public var labelConditioning: LabelConditioning = .oneHot
+    /// Share of the ε budget (after the schema's) given to releasing the label marginal of an
+    /// AC-GAN with the Gaussian mechanism; the rest calibrates DP-SGD over the composed event.
+    public var labelMarginalBudgetShare: Double = 0.1
+    /// Weight of the auxiliary classification loss (AC-GAN).
+    public var auxiliaryLossWeight: Float = 1
+
+    public init() {}
+
+    /// Checks the values a user or a file can get wrong.
+    public func validate() throws {
+        func require(_ condition: Bool, _ field: String, _ value: Any, _ expected: String) throws {
+            if !condition { throw ConfigurationError.invalidValue(field: field, value: "\(value)", expected: expected) }
+        }
+        try require(noiseDimension > 0, "noiseDimension", noiseDimension, "a positive integer")
+        try require(!generatorWidths.isEmpty && generatorWidths.allSatisfy { $0 > 0 }, "generatorWidths", generatorWidths, "one or more positive widths")
+        try require(!discriminatorWidths.isEmpty && discriminatorWidths.allSatisfy { $0 > 0 }, "discriminatorWidths", discriminatorWidths, "one or more positive widths")
+        try require(generatorLearningRate > 0 && generatorLearningRate.isFinite, "generatorLearningRate", generatorLearningRate, "a positive number")
+        try require(discriminatorLearningRate > 0 && discriminatorLearningRate.isFinite, "discriminatorLearningRate", discriminatorLearningRate, "a positive number")
+        try require((0..<1).contains(adamBeta1), "adamBeta1", adamBeta1, "a number in [0, 1)")
+        try require((0..<1).contains(adamBeta2), "adamBeta2", adamBeta2, "a number in [0, 1)")
+        try require(generatorStepsPerDiscriminatorStep >= 1, "generatorStepsPerDiscriminatorStep", generatorStepsPerDiscriminatorStep, "at least 1")
+        try require(expectedBatchSize >= 1, "expectedBatchSize", expectedBatchSize, "at least 1")
+        try require(epochs >= 1, "epochs", epochs, "at least 1")
+        try require(clippingNorm > 0 && clippingNorm.isFinite, "clippingNorm", clippingNorm, "a positive number")
+        try require(gumbelTemperature > 0 && gumbelTemperature.isFinite, "gumbelTemperature", gumbelTemperature, "a positive number")
+        try require(labelMarginalBudgetShare > 0 && labelMarginalBudgetShare < 1, "labelMarginalBudgetShare", labelMarginalBudgetShare, "a number in (0, 1)")
+        try require(weightClippingBound > 0, "weightClippingBound", weightClippingBound, "a positive number")
+        try require(gradientPenaltyWeight >= 0, "gradientPenaltyWeight", gradientPenaltyWeight, "a non-negative number")
+        try require(auxiliaryLossWeight >= 0, "auxiliaryLossWeight", auxiliaryLossWeight, "a non-negative number")
+    }
+}
+
+/// Which adversarial model to train.
+public enum ModelKind: String, Codable, CaseIterable {
+    case gan
+    case acgan
+}
+
+/// The generator's hidden-layer normalisation.
+public enum GeneratorNormalization: String, Codable, CaseIterable {
+    case none
+    case layerNorm
+    /// Batch statistics in training, running statistics when sampling.
+    case batchNorm
+}
+
+/// How the AC-GAN generator receives the label.
+public enum LabelConditioning: String, Codable, CaseIterable {
+    /// The label's one-hot vector concatenated to z.
+    case oneHot
+    /// A learned embedding of width `noiseDimension` added to z.
+    case embedding
+}
+
+/// The adversarial objective.
+public enum AdversarialLoss: String, Codable, CaseIterable {
+    /// D: BCE; G maximises log D(G(z)) (Goodfellow et al. 2014, §3).
+    case nonSaturating
+    /// D: BCE; G minimises log(1 − D(G(z))) (the original minimax game).
+    case minimax
+    /// LSGAN with targets 1 (real) and 0 (fake) (Mao et al. 2017, eq. 2).
+    case leastSquares
+    /// WGAN with weight clipping (Arjovsky et al. 2017).
+    case wasserstein
+    /// WGAN-GP (Gulrajani et al. 2017): needs double backprop and is refused under DP — the
+    /// penalty mixes real and fake rows, so a real record's contribution is not one example.
+    case wassersteinGradientPenalty
+    /// Hinge loss (Lim & Ye 2017; Miyato et al. 2018).
+    case hinge
+}
+
+/// A configuration value that cannot be used.
+public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
+    case invalidValue(field: String, value: String, expected: String)
+    case incompatible(String)
+
+    public var description: String {
+        switch self {
+        case .invalidValue(let field, let value, let expected):
+            return "model configuration: \(field) is \(value); expected \(expected)"
+        case .incompatible(let reason):
+            return "model configuration: \(reason)"
+        }
+    }
+}

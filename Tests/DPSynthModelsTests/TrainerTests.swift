@@ -1,0 +1,106 @@
+import DPSynthAccounting
+import DPSynthRandom
+import DPSynthTabular
+import XCTest
+@testable import DPSynthModels
+
+/// Budget arithmetic, stopping, checkpoints and every loss.
+final class TrainerTests: XCTestCase {
+    private func gbsg2() throws -> (TableEncoder, EncodedMatrix) {
+        let encoder = try TableEncoder(schema: (try TestDatasets.schema("gbsg2")))
+        return (encoder, try encoder.encode(try TestDatasets.table("gbsg2", (try TestDatasets.schema("gbsg2")))).matrix)
+    }
+
+    func testSigmaIsCalibratedOverTheComposedEvent() throws {
+        let budget = PrivacyBudget(epsilon: 2, delta: 1e-5, schemaEpsilon: 0.3, schemaBounds: .paidFor)
+        let plan = try PrivacyPlan(budget: budget, samplingProbability: 0.1, plannedSteps: 200, releasesLabelMarginal: true, labelShare: 0.1)
+        let full = try plan.epsilon(afterSteps: 200)
+        XCTAssertLessThanOrEqual(full, 2)
+        XCTAssertGreaterThan(full, 2 * (1 - 1e-4), "σ is the smallest that fits: ε should be at the budget")
+        // The label marginal alone was calibrated to 10% of what the schema left.
+        var label = RDPAccountant()
+        try label.compose(.gaussian(noiseMultiplier: try XCTUnwrap(plan.labelNoiseMultiplier)))
+        XCTAssertEqual(try label.epsilon(forDelta: 1e-5), 0.17, accuracy: 0.17e-4)
+        // A plan without the schema spend would need less noise.
+        let cheaper = try PrivacyPlan(budget: PrivacyBudget(epsilon: 2, delta: 1e-5), samplingProbability: 0.1, plannedSteps: 200,
+                                      releasesLabelMarginal: false, labelShare: 0.1)
+        XCTAssertLessThan(cheaper.noiseMultiplier, plan.noiseMultiplier)
+        XCTAssertThrowsError(try PrivacyPlan(budget: PrivacyBudget(epsilon: 0.5, delta: 1e-5, schemaEpsilon: 0.5),
+                                             samplingProbability: 0.1, plannedSteps: 1, releasesLabelMarginal: false, labelShare: 0.1)) { error in
+            XCTAssertEqual(error as? TrainingError, .budgetTooSmall(epsilon: 0.5, schemaEpsilon: 0.5))
+        }
+    }
+
+    func testStoppingEarlyGivesACheckpointWithTheStepsTaken() throws {
+        let (encoder, matrix) = try gbsg2()
+        var configuration = TestDatasets.smallConfiguration()
+        configuration.epochs = 3
+        let trainer = try TabularGANTrainer(configuration: configuration, encoder: encoder, data: matrix,
+                                            privacy: .differentiallyPrivate(PrivacyBudget(epsilon: 1, delta: 1e-5)),
+                                            randomness: .seeded(2))
+        var reports: [TrainingProgress] = []
+        let model = try trainer.train(progress: { reports.append($0) }, shouldStop: { reports.count == 5 })
+        XCTAssertEqual(model.privacy.steps, 5)
+        XCTAssertGreaterThan(model.privacy.plannedSteps, 5)
+        XCTAssertTrue(model.history.stoppedEarly)
+        XCTAssertLessThan(model.privacy.epsilon, 1)
+        XCTAssertEqual(model.privacy.epsilon, try trainer.plan?.epsilon(afterSteps: 5))
+        XCTAssertEqual(model.privacy.epsilonHistory.last?.step, 5)
+        XCTAssertEqual(reports.map(\.step), [1, 2, 3, 4, 5])
+        // The checkpoint loads like any model file.
+        let reloaded = try TrainedModel(bytes: try model.serialized(toolVersion: "test"), source: "checkpoint")
+        XCTAssertEqual(reloaded.privacy, model.privacy)
+    }
+
+    func testEpsilonHistoryIsNonDecreasingAndFromTheAccountant() throws {
+        let (encoder, matrix) = try gbsg2()
+        var configuration = TestDatasets.smallConfiguration(.gan)
+        configuration.epochs = 3
+        let trainer = try TabularGANTrainer(configuration: configuration, encoder: encoder, data: matrix,
+                                            privacy: .differentiallyPrivate(PrivacyBudget(epsilon: 3, delta: 1e-5)),
+                                            randomness: .seeded(4))
+        let model = try trainer.train()
+        let history = model.privacy.epsilonHistory
+        XCTAssertEqual(history.count, 3)
+        XCTAssertEqual(history.map(\.epsilon), history.map(\.epsilon).sorted())
+        for point in history {
+            XCTAssertEqual(point.epsilon, try PrivacyCalibration.epsilonSpent(
+                samplingProbability: model.privacy.samplingProbability, noiseMultiplier: model.privacy.noiseMultiplier,
+                steps: point.step, delta: 1e-5), accuracy: 1e-12)
+        }
+        XCTAssertLessThanOrEqual(model.privacy.epsilon, 3)
+        XCTAssertNil(model.privacy.labelNoiseMultiplier)
+    }
+
+    func testEveryLossAndGeneratorVariantTrains() throws {
+        let (encoder, matrix) = try gbsg2()
+        let variants: [(AdversarialLoss, GeneratorNormalization, LabelConditioning, Bool)] = [
+            (.nonSaturating, .batchNorm, .embedding, true), (.minimax, .none, .oneHot, false),
+            (.leastSquares, .layerNorm, .embedding, false), (.wasserstein, .layerNorm, .oneHot, true),
+            (.hinge, .batchNorm, .oneHot, false), (.wassersteinGradientPenalty, .layerNorm, .oneHot, false),
+        ]
+        for (loss, normalization, conditioning, residual) in variants {
+            var configuration = TestDatasets.smallConfiguration()
+            configuration.loss = loss
+            configuration.generatorNormalization = normalization
+            configuration.labelConditioning = conditioning
+            configuration.generatorResidual = residual
+            configuration.epochs = 1
+            let privacy: TrainingPrivacy = loss == .wassersteinGradientPenalty ? .noPrivacy
+                : .differentiallyPrivate(PrivacyBudget(epsilon: 5, delta: 1e-5))
+            let trainer = try TabularGANTrainer(configuration: configuration, encoder: encoder, data: matrix, privacy: privacy,
+                                                randomness: .seeded(3))
+            let model = try trainer.train()
+            for epoch in model.history.epochs {
+                XCTAssertTrue(epoch.discriminatorLoss.isFinite && epoch.generatorLoss.isFinite, "\(loss)")
+            }
+            if loss == .wasserstein {
+                let bound = configuration.weightClippingBound
+                XCTAssertEqual(model.history.stepsTaken, trainer.plannedSteps)
+                _ = bound
+            }
+            let sample = try model.sampleTable(count: 20, random: SeededGenerator(seed: 1))
+            XCTAssertEqual(sample.rowCount, 20, "\(loss)")
+        }
+    }
+}

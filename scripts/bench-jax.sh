@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs the DP-SGD step benchmark of DPSynth and the JAX reference (shared/reference/bench/
+# jax_dpsgd.py) one after the other on this machine, so that their ratios can be compared.
+# Sets up the reference's virtual environment on first use (PyPI: jax[cpu], optax, numpy).
+#
+# The JAX side skips dp_vmap (40–85× its plain step; not one of the goals' comparisons).
+#
+# Usage: scripts/bench-jax.sh [--quick] [--threads 2]
+#   --quick     short timing loops on both sides (smoke run, not figures to report)
+#   --threads   thread counts for both sides (default 2)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+shared="${DPSYNTH_SHARED:-$(cd .. && pwd)/shared}"
+venv="${DPSYNTH_BENCH_VENV:-$(cd .. && pwd)/.venv-bench}"
+quick=""
+threads="2"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick="--quick"; shift ;;
+    --threads) threads="$2"; shift 2 ;;
+    *) echo "unknown option $1 (expected --quick or --threads N)" >&2; exit 2 ;;
+  esac
+done
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import jax, optax, numpy' 2>/dev/null; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet 'jax[cpu]' optax numpy
+fi
+# DPSYNTH_SKIP_BUILD=1 reuses an existing release build (e.g. the one scripts/test made).
+[ -n "${DPSYNTH_SKIP_BUILD:-}" ] || swift build -c release --product dpsynth
+out="$(mktemp -d)"
+echo "== DPSynth (dpsynth bench --suite dpsgd --threads $threads) =="
+.build/release/dpsynth bench --suite dpsgd --threads "$threads" $quick --json > "$out/dpsynth.json"
+echo "== JAX reference =="
+"$venv/bin/python" "$shared/reference/bench/jax_dpsgd.py" --out "$out/jax.csv" --thread-counts "$threads" \
+  --variants plain,dp_ghost,gan_dp $quick > "$out/jax.log"
+"$venv/bin/python" - "$out/dpsynth.json" "$out/jax.csv" <<'PY'
+import csv, json, sys
+ours = {(r['variant'], r['input'], r['batch'], r['threads']): r['median_ms'] for r in json.load(open(sys.argv[1]))}
+jax = {}
+with open(sys.argv[2]) as f:
+    for r in csv.DictReader(line for line in f if not line.startswith('#')):
+        jax[(r['variant'], int(r['d']), int(r['batch']), int(r['threads']))] = float(r['median_ms'])
+print(f"{'d':>4} {'batch':>5} {'thr':>3} | {'plain':>7} {'jax':>7} | {'dp':>7} {'dp/plain':>8} {'jax ghost':>9} {'ghost/dp':>8} | {'gan_dp':>7} {'jax gan':>8} {'jax/ours':>8}")
+for (variant, d, b, t), plain in sorted(ours.items()):
+    if variant != 'plain':
+        continue
+    dp = ours.get(('dp', d, b, t)); gan = ours.get(('gan_dp', d, b, t))
+    jp = jax.get(('plain', d, b, t)); jg = jax.get(('dp_ghost', d, b, t)); jgan = jax.get(('gan_dp', d, b, t))
+    fmt = lambda x: f"{x:7.2f}" if x is not None else "    n/a"
+    ratio = lambda a, c: f"{a / c:8.2f}" if a is not None and c else "     n/a"
+    print(f"{d:>4} {b:>5} {t:>3} | {fmt(plain)} {fmt(jp)} | {fmt(dp)} {ratio(dp, plain)} {fmt(jg):>9} {ratio(jg, dp)} | {fmt(gan)} {fmt(jgan):>8} {ratio(jgan, gan)}")
+PY
+echo "raw results in $out"
