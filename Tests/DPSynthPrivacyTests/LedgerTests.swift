@@ -159,10 +159,10 @@ final class LedgerTests: XCTestCase {
         }
     }
 
-    /// Two writers with their own connections record at the same time; nothing is lost.
+    /// Two writers with their own connections create the ledger and record at the same time;
+    /// nothing is lost.
     func testConcurrentWritersLoseNothing() throws {
         let url = directory.appendingPathComponent("ledger.sqlite")
-        _ = try BudgetLedger(url: url)
         let perWriter = 25
         let release = try LedgerRelease.dpsgd(dataset: dataset, label: "concurrent", training: training, clippingNorm: 1, delta: 1e-5)
         let failures = FailureLog()

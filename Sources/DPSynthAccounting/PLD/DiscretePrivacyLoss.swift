@@ -85,7 +85,7 @@ public struct DiscretePrivacyLoss: Sendable {
         let (lowerBound, upperBound) = selfConvolutionBounds(count: count, tailMassTruncation: tailMassTruncation)
         let outputCount = upperBound - lowerBound + 1
         try Self.checkGridSize(Double(outputCount))
-        let fft = RealFFT(count: max(2, FFT.length(atLeast: max(outputCount, n))))
+        let fft = RealFFT(count: RealFFT.length(atLeast: max(outputCount, n)))
         var (real, imaginary) = fft.forward(probabilities)
         for index in real.indices {
             (real[index], imaginary[index]) = Self.power(real[index], imaginary[index], count)
@@ -160,7 +160,7 @@ public struct DiscretePrivacyLoss: Sendable {
             }
             return output
         }
-        let fft = RealFFT(count: max(2, FFT.length(atLeast: outputCount)))
+        let fft = RealFFT(count: RealFFT.length(atLeast: outputCount))
         var (xr, xi) = fft.forward(x)
         let (yr, yi) = fft.forward(y)
         for k in xr.indices {

@@ -55,24 +55,26 @@ public final class BudgetLedger {
         try prepareSchema()
     }
 
+    /// Checks that the file is a DPSynth ledger (or empty) and creates the tables, all in one
+    /// write transaction, so two processes opening a new ledger at once cannot see it half made.
     private func prepareSchema() throws {
-        // Reading the header is where SQLite notices a file that is not a database.
-        let applicationID = try integerPragma("application_id")
-        let tableCount = try scalarInteger("SELECT count(*) FROM sqlite_master")
-        if applicationID != Int(Self.applicationID) {
-            guard applicationID == 0, tableCount == 0 else {
-                throw LedgerError.notALedger(path: url.path, reason: applicationID == 0
-                    ? "an SQLite database with other tables" : "an SQLite database of another application")
-            }
-        }
-        let check = try scalarText("PRAGMA quick_check")
-        guard check == "ok" else { throw LedgerError.notALedger(path: url.path, reason: "integrity check: \(check)") }
-        let version = try integerPragma("user_version")
-        guard version <= Self.schemaVersion else {
-            throw LedgerError.notALedger(path: url.path, reason: "written by a newer DPSynth (schema \(version))")
-        }
-        if version == Self.schemaVersion { return }
+        // BEGIN IMMEDIATE reads the header: that is where SQLite notices a file that is not a database.
         try connection.immediateTransaction {
+            let applicationID = try integerPragma("application_id")
+            let tableCount = try scalarInteger("SELECT count(*) FROM sqlite_master")
+            if applicationID != Int(Self.applicationID) {
+                guard applicationID == 0, tableCount == 0 else {
+                    throw LedgerError.notALedger(path: url.path, reason: applicationID == 0
+                        ? "an SQLite database with other tables" : "an SQLite database of another application")
+                }
+            }
+            let check = try scalarText("PRAGMA quick_check")
+            guard check == "ok" else { throw LedgerError.notALedger(path: url.path, reason: "integrity check: \(check)") }
+            let version = try integerPragma("user_version")
+            guard version <= Self.schemaVersion else {
+                throw LedgerError.notALedger(path: url.path, reason: "written by a newer DPSynth (schema \(version))")
+            }
+            if version == Self.schemaVersion { return }
             try connection.execute("""
                 CREATE TABLE IF NOT EXISTS budgets (
                     fingerprint TEXT PRIMARY KEY,
