@@ -144,5 +144,38 @@ final class EncoderTests: XCTestCase {
         let streamed = try encoder.encode(.csv(url), batchSize: 97)
         XCTAssertEqual(streamed.matrix, whole.matrix)
         XCTAssertEqual(streamed.report, whole.report)
+        // Small chunks: records cross chunk ends, and most are parsed by the typed callbacks.
+        for chunkSize in [64, 1_000, 7_777] {
+            let typed = try encoder.encodeCSV(url, strict: false, batchSize: 50, chunkSize: chunkSize)
+            XCTAssertEqual(typed.matrix, whole.matrix, "chunk size \(chunkSize)")
+        }
+    }
+
+    func testStreamingEncodingReportsTheFirstBadFieldWithItsLine() throws {
+        let directory = try TemporaryDirectory()
+        let table = try randomTable(rows: 300, seed: 4)
+        let url = directory.url.appendingPathComponent("mixed.csv")
+        try CSVWriter.write(table, to: url, overwrite: false)
+        var text = try String(contentsOf: url, encoding: .utf8)
+        var lines = text.components(separatedBy: "\n")
+        var fields = lines[250].components(separatedBy: ",")
+        fields[1] = "4O"
+        lines[250] = fields.joined(separator: ",")
+        var short = lines[270].components(separatedBy: ",")
+        short.removeLast()
+        lines[270] = short.joined(separator: ",")
+        text = lines.joined(separator: "\n")
+        try Data(text.utf8).write(to: url)
+        let encoder = try TableEncoder(schema: schema)
+        for chunkSize in [100, 1 << 20] {
+            XCTAssertThrowsError(try encoder.encodeCSV(url, strict: false, batchSize: 64, chunkSize: chunkSize)) { error in
+                XCTAssertEqual("\(error)", "\(url.path) line 251, column 'age': expected an integer, found \"4O\"", "chunk size \(chunkSize)")
+            }
+        }
+        lines[250] = fields.enumerated().map { $0.offset == 1 ? "40" : $0.element }.joined(separator: ",")
+        try Data(lines.joined(separator: "\n").utf8).write(to: url)
+        XCTAssertThrowsError(try encoder.encodeCSV(url, strict: false, batchSize: 64, chunkSize: 100)) { error in
+            XCTAssertEqual("\(error)", "\(url.path) line 271: too few fields: expected 9 (as in the header), found 8")
+        }
     }
 }
