@@ -1,10 +1,11 @@
 /// What to do with the field at one position of a record in typed reading.
 enum CSVFieldPlan {
     case skip
-    /// Parse as a number into schema column `column`.
-    case number(column: Int)
+    /// Parse as a number into schema column `column`. The parser is unowned: the sink's
+    /// `parsers` keeps it alive, and the callback borrows it without reference counting.
+    case number(column: Int, parser: Unmanaged<ColumnParser>)
     /// Parse as a category code into schema column `column`.
-    case category(column: Int)
+    case category(column: Int, parser: Unmanaged<ColumnParser>)
 }
 
 /// Typed values of a run of records, column by column (schema column index → values; unread
@@ -18,8 +19,10 @@ struct CSVColumnBatch {
 
 /// The typed-reading state the libcsv callbacks write into (behind a raw pointer).
 struct CSVColumnSink {
-    let plans: [CSVFieldPlan]
-    let parsers: UnsafeMutablePointer<ColumnParser>
+    /// One plan per field position (raw memory: read per cell without reference counting).
+    let plans: UnsafeMutableBufferPointer<CSVFieldPlan>
+    /// Keeps the parsers the plans point to alive.
+    let parsers: [ColumnParser]
     let batchSize: Int
     var numbers: [[Double]]
     var codes: [[Int32]]
@@ -63,12 +66,14 @@ extension CSVReader {
             pending = nil
             try body(try columnBatch(from: batch, builder: &builder, columns: columns))
         }
-        var plans = [CSVFieldPlan](repeating: .skip, count: header.count)
+        let plans = UnsafeMutableBufferPointer<CSVFieldPlan>.allocate(capacity: header.count)
+        plans.initialize(repeating: .skip)
         for column in columns {
-            plans[builder.fieldPositions[column]] = schema.columns[column].kind.isNumeric ? .number(column: column) : .category(column: column)
+            let parser = Unmanaged.passUnretained(builder.parsers[column])
+            plans[builder.fieldPositions[column]] = schema.columns[column].kind.isNumeric
+                ? .number(column: column, parser: parser) : .category(column: column, parser: parser)
         }
-        let parsers = UnsafeMutablePointer<ColumnParser>.allocate(capacity: builder.parsers.count)
-        parsers.initialize(from: builder.parsers, count: builder.parsers.count)
+        let parsers = builder.parsers
         let sink = UnsafeMutablePointer<CSVColumnSink>.allocate(capacity: 1)
         let count = schema.columns.count
         sink.initialize(to: CSVColumnSink(plans: plans, parsers: parsers, batchSize: batchSize,
@@ -79,8 +84,7 @@ extension CSVReader {
             state.pointee.columns = nil
             sink.deinitialize(count: 1)
             sink.deallocate()
-            parsers.deinitialize(count: builder.parsers.count)
-            parsers.deallocate()
+            plans.deallocate()
         }
         state.pointee.columns = sink
         // The fields of a record left open at the end of the last chunk move to the columns.
@@ -144,16 +148,18 @@ private func storeColumnField(_ state: UnsafeMutablePointer<CSVParseState>, _ si
     switch sink.pointee.plans[position] {
     case .skip:
         return
-    case .number(let column):
+    case .number(let column, let parser):
         do {
-            let value = try sink.pointee.parsers[column].parseNumber(text, unquotedEmpty: pointer == nil, nulTerminated: true)
+            let value = try parser._withUnsafeGuaranteedRef {
+                try $0.parseNumber(text, unquotedEmpty: pointer == nil, nulTerminated: true)
+            }
             sink.pointee.numbers[column].append(value)
         } catch {
             sink.pointee.failure = ((error as? FieldProblem) ?? .invalidUTF8, column, state.pointee.recordStartLine)
         }
-    case .category(let column):
+    case .category(let column, let parser):
         do {
-            var code = try sink.pointee.parsers[column].parseCategory(text, unquotedEmpty: pointer == nil)
+            var code = try parser._withUnsafeGuaranteedRef { try $0.parseCategory(text, unquotedEmpty: pointer == nil) }
             if code == ColumnParser.unknownAsMissing {
                 sink.pointee.unknownCategoryCounts[column] += 1
                 code = -1
