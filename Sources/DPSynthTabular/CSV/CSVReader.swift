@@ -36,6 +36,7 @@ public final class CSVReader {
     private var chunk: [UInt8]
     private(set) var atEndOfFile = false
     private var isFirstChunk = true
+    private let trimWhitespace: Bool
     /// libcsv's callbacks in force: per-field copies into record batches, or (after
     /// `readColumns`) typed parsing straight into columns.
     private var fieldCallback = csvFieldCallback
@@ -74,7 +75,7 @@ public final class CSVReader {
             throw TabularError.unreadableFile(path: self.source, reason: "libcsv could not allocate its parser")
         }
         csv_set_delim(&parser, delimiter)
-        if !trimWhitespace { csv_set_space_func(&parser) { _ in 0 } }
+        self.trimWhitespace = trimWhitespace
         try readHeader()
     }
 
@@ -225,6 +226,13 @@ public final class CSVReader {
                 let offset = base.distance(to: UnsafeRawPointer(nul))
                 throw TabularError.binaryFile(source: source, location: .line(newlinesBeforeChunk + countNewlines(base, offset) + 1))
             }
+            if !trimWhitespace {
+                // Keeping spaces needs a space function that answers "no", which libcsv calls
+                // for every byte; a chunk without spaces or tabs has nothing to trim, so its
+                // bytes take libcsv's inline test instead.
+                let hasBlanks = memchr(base, 0x20, bytes.count) != nil || memchr(base, 0x09, bytes.count) != nil
+                csv_set_space_func(&parser, hasBlanks ? neverSpace : nil)
+            }
             let processed = withUnsafeMutablePointer(to: &parser) { parser in
                 csv_parse(parser, base, bytes.count, fieldCallback, recordCallback,
                           UnsafeMutableRawPointer(state))
@@ -260,6 +268,9 @@ extension CSVReader {
         state.pointee.skippedRecords.removeAll()
     }
 }
+
+/// libcsv's space test when whitespace is kept: nothing is a space.
+private let neverSpace: @convention(c) (UInt8) -> Int32 = { _ in 0 }
 
 /// The number of LF bytes in the first `count` bytes at `start`.
 @inline(__always)
