@@ -175,13 +175,7 @@ private func storeColumnField(_ state: UnsafeMutablePointer<CSVParseState>, _ si
 let csvColumnFieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = { pointer, count, context in
     guard let context else { return }
     let state = context.assumingMemoryBound(to: CSVParseState.self)
-    if state.pointee.fieldsInRecord == 0 {
-        state.pointee.recordStartLine = state.pointee.line
-        state.pointee.pendingCarriageReturn = false
-    }
-    if let pointer, count > 0 { state.pointee.line += countNewlines(pointer, count) }
-    let position = state.pointee.fieldsInRecord
-    state.pointee.fieldsInRecord += 1
+    let position = state.pointee.beginField(pointer, count: count)
     guard let sink = state.pointee.columns else { return }
     storeColumnField(state, sink, position: position, pointer: pointer.map { UnsafeRawPointer($0) }, count: count)
 }

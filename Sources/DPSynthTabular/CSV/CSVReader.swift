@@ -320,19 +320,27 @@ struct CSVParseState {
             throw TabularError.wrongFieldCount(source: source, location: .line(error.line), expected: expected, found: error.found)
         }
     }
+
+    /// The line bookkeeping every field callback does: note where a record starts, count
+    /// the newlines inside the field. Returns the field's position in its record.
+    @inline(__always)
+    mutating func beginField(_ pointer: UnsafeMutableRawPointer?, count: Int) -> Int {
+        if fieldsInRecord == 0 {
+            recordStartLine = line
+            pendingCarriageReturn = false
+        }
+        if let pointer, count > 0 { line += countNewlines(pointer, count) }
+        fieldsInRecord += 1
+        return fieldsInRecord - 1
+    }
 }
 
 /// libcsv's per-field callback (`cb1`): copy the field and count the newlines inside it.
 let csvFieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = { pointer, count, context in
     guard let context else { return }
     let state = context.assumingMemoryBound(to: CSVParseState.self)
-    if state.pointee.fieldsInRecord == 0 {
-        state.pointee.recordStartLine = state.pointee.line
-        state.pointee.pendingCarriageReturn = false
-    }
+    _ = state.pointee.beginField(pointer, count: count)
     state.pointee.batch.appendField(pointer.map { UnsafeRawPointer($0) }, count: count)
-    if let pointer, count > 0 { state.pointee.line += countNewlines(pointer, count) }
-    state.pointee.fieldsInRecord += 1
 }
 
 /// libcsv's per-record callback (`cb2`), called with the line-end byte (or −1 at the end of
