@@ -151,6 +151,22 @@ final class EncoderTests: XCTestCase {
         }
     }
 
+    func testStreamingStrictEncodingStopsAtAnOutOfBoundValue() throws {
+        let directory = try TemporaryDirectory()
+        var table = try randomTable(rows: 2_000, seed: 6)
+        guard case .numbers(var ages) = table.columns[1] else { return XCTFail("age is numeric") }
+        ages[1_500] = 130
+        table.columns[1] = .numbers(ages)
+        let url = directory.url.appendingPathComponent("mixed.csv")
+        try CSVWriter.write(table, to: url, overwrite: false)
+        let encoder = try TableEncoder(schema: schema)
+        XCTAssertThrowsError(try encoder.encodeCSV(url, strict: true, batchSize: 100, chunkSize: 4_096)) { error in
+            XCTAssertEqual("\(error)", "\(url.path) line 1502, column 'age': 130 lies outside the schema's bounds [18, 100]")
+        }
+        let (_, report) = try encoder.encodeCSV(url, strict: false, batchSize: 100, chunkSize: 4_096)
+        XCTAssertEqual(report.clippedAbove[1], 1)
+    }
+
     func testStreamingEncodingReportsTheFirstBadFieldWithItsLine() throws {
         let directory = try TemporaryDirectory()
         let table = try randomTable(rows: 300, seed: 4)
