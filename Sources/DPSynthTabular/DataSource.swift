@@ -60,12 +60,13 @@ extension Table {
     }
 
     /// A CSV reader with the schema's delimiter and trimming.
-    static func csvReader(for url: URL, schema: Schema, onWrongFieldCount: ((TabularError) -> Void)? = nil) throws -> CSVReader {
+    static func csvReader(for url: URL, schema: Schema, chunkSize: Int = 1 << 20,
+                          onWrongFieldCount: ((TabularError) -> Void)? = nil) throws -> CSVReader {
         guard let delimiter = schema.source.delimiter.utf8.first else {
             throw TabularError.invalidSchema(source: schema.name, reason: "empty delimiter")
         }
-        return try CSVReader(url: url, source: url.path, delimiter: delimiter,
-                             trimWhitespace: schema.source.trimWhitespace, onWrongFieldCount: onWrongFieldCount)
+        return try CSVReader(url: url, source: url.path, delimiter: delimiter, trimWhitespace: schema.source.trimWhitespace,
+                             chunkSize: chunkSize, onWrongFieldCount: onWrongFieldCount)
     }
 
     /// Streams `source` through a `TableBuilder`, calling `body` after every batch with the

@@ -27,16 +27,16 @@ struct TableBuilder {
     /// bounds to the encoder, which clips and counts or, when strict, stops.
     let checkBounds: Bool
 
-    private(set) var numbers: [[Double]]
-    private(set) var codes: [[Int32]]
-    private(set) var identifiers: [[String?]]
+    private(set) var numbers: [[Double]] = []
+    private(set) var codes: [[Int32]] = []
+    private(set) var identifiers: [[String?]] = []
     private(set) var origins: [Int] = []
     private(set) var rowCount = 0
-    private(set) var unknownCategoryCounts: [Int]
+    private(set) var unknownCategoryCounts: [Int] = []
     private(set) var violations: [TabularError] = []
     private(set) var violationCount = 0
     private var pending: [(line: Int, column: Int, error: TabularError)] = []
-    private var pendingPerColumn: [Int]
+    private var pendingPerColumn: [Int] = []
 
     /// Matches the source's column names to the schema's: every schema column must be in the
     /// data and every data column in the schema.
@@ -58,12 +58,19 @@ struct TableBuilder {
         self.source = source
         self.handling = handling
         self.checkBounds = checkBounds
+        pendingPerColumn = Array(repeating: 0, count: schema.columns.count)
+        startNewTable()
+    }
+
+    /// Empties the column storage, the origins and the unknown-category counts.
+    private mutating func startNewTable() {
         let count = schema.columns.count
         numbers = Array(repeating: [], count: count)
         codes = Array(repeating: [], count: count)
         identifiers = Array(repeating: [], count: count)
         unknownCategoryCounts = Array(repeating: 0, count: count)
-        pendingPerColumn = Array(repeating: 0, count: count)
+        origins = []
+        rowCount = 0
     }
 
     /// Appends every record of a CSV batch, column by column: each column's parser and
@@ -196,20 +203,23 @@ struct TableBuilder {
     }
 
     private mutating func report(_ problem: FieldProblem, column: Int, location: RecordLocation) throws {
+        try record(column: column, location: location, error(for: problem, column: column, location: location))
+    }
+
+    /// The user-facing error for a field that could not be read.
+    func error(for problem: FieldProblem, column: Int, location: RecordLocation) -> TabularError {
         let name = schema.columns[column].name
-        let error: TabularError
         switch problem {
         case .malformed(let value, let expected):
-            error = .malformedValue(source: source, location: location, column: name, value: value, expected: expected)
+            return .malformedValue(source: source, location: location, column: name, value: value, expected: expected)
         case .unknownCategory(let value):
-            error = .unknownCategory(source: source, location: location, column: name, value: value,
-                                     known: schema.columns[column].categoryLabels)
+            return .unknownCategory(source: source, location: location, column: name, value: value,
+                                    known: schema.columns[column].categoryLabels)
         case .missingInNonNullable:
-            error = .missingValue(source: source, location: location, column: name)
+            return .missingValue(source: source, location: location, column: name)
         case .invalidUTF8:
-            error = .invalidUTF8(source: source, location: location, column: name)
+            return .invalidUTF8(source: source, location: location, column: name)
         }
-        try record(column: column, location: location, error)
     }
 
     /// Throws the violation, or collects it. Columns are parsed one after another, so a
@@ -253,13 +263,7 @@ struct TableBuilder {
         var table = Table(unchecked: schema, columns: columns, rowCount: rowCount, source: source,
                           rowOrigins: origins, originsAreLines: originsAreLines)
         table.unknownCategoryCounts = unknownCategoryCounts
-        let count = schema.columns.count
-        numbers = Array(repeating: [], count: count)
-        codes = Array(repeating: [], count: count)
-        identifiers = Array(repeating: [], count: count)
-        unknownCategoryCounts = Array(repeating: 0, count: count)
-        origins = []
-        rowCount = 0
+        startNewTable()
         return table
     }
 }

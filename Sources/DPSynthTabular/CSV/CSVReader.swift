@@ -28,17 +28,22 @@ public final class CSVReader {
     private var parser = csv_parser()
     /// The callbacks' state, behind a raw pointer: libcsv calls back once per field, and a
     /// class property would cost a dynamic exclusivity check and a retain on every call.
-    private let state: UnsafeMutablePointer<CSVParseState> = {
+    let state: UnsafeMutablePointer<CSVParseState> = {
         let pointer = UnsafeMutablePointer<CSVParseState>.allocate(capacity: 1)
         pointer.initialize(to: CSVParseState())
         return pointer
     }()
     private var chunk: [UInt8]
-    private var atEndOfFile = false
+    private(set) var atEndOfFile = false
     private var isFirstChunk = true
+    private let trimWhitespace: Bool
+    /// libcsv's callbacks in force: per-field copies into record batches, or (after
+    /// `readColumns`) typed parsing straight into columns.
+    private var fieldCallback = csvFieldCallback
+    private var recordCallback = csvRecordCallback
     private var newlinesBeforeChunk = 0
     /// Records parsed ahead of the caller (while looking for the header and the first record).
-    private var pending: CSVRecordBatch?
+    var pending: CSVRecordBatch?
 
     /// Opens `url` and reads its header and first record.
     ///
@@ -70,7 +75,7 @@ public final class CSVReader {
             throw TabularError.unreadableFile(path: self.source, reason: "libcsv could not allocate its parser")
         }
         csv_set_delim(&parser, delimiter)
-        if !trimWhitespace { csv_set_space_func(&parser) { _ in 0 } }
+        self.trimWhitespace = trimWhitespace
         try readHeader()
     }
 
@@ -89,12 +94,14 @@ public final class CSVReader {
             if batch.recordCount > 0 { return batch }
         }
         state.pointee.batch.removeCompletedRecords()
-        while state.pointee.batch.recordCount < minimumRecords && !atEndOfFile {
+        while state.pointee.batch.recordCount < minimumRecords && canParseMore {
             try parseNextChunk()
         }
         // Readers of a batch look at its complete records only; the fields of a record still
         // open at the end of the chunk stay for the next call.
-        return state.pointee.batch.recordCount > 0 ? state.pointee.batch : nil
+        if state.pointee.batch.recordCount > 0 { return state.pointee.batch }
+        try state.pointee.throwPendingError(source: source)
+        return nil
     }
 
     /// Every remaining record, one batch at a time. The batch is lent, not copied, so the
@@ -106,8 +113,11 @@ public final class CSVReader {
         }
         while true {
             state.pointee.batch.removeCompletedRecords()
-            while state.pointee.batch.recordCount < minimumRecords && !atEndOfFile { try parseNextChunk() }
-            guard state.pointee.batch.recordCount > 0 else { return }
+            while state.pointee.batch.recordCount < minimumRecords && canParseMore { try parseNextChunk() }
+            guard state.pointee.batch.recordCount > 0 else {
+                try state.pointee.throwPendingError(source: source)
+                return
+            }
             try body(state.pointee.batch)
         }
     }
@@ -150,7 +160,7 @@ public final class CSVReader {
 
     private func readHeader() throws {
         // The header, then at least one record, so a header-only file fails here.
-        while state.pointee.batch.recordCount < 2 && !atEndOfFile { try parseNextChunk() }
+        while state.pointee.batch.recordCount < 2 && canParseMore { try parseNextChunk() }
         guard state.pointee.batch.recordCount > 0 else { throw TabularError.emptyFile(source: source) }
         var names: [String] = []
         for field in 0..<state.pointee.batch.fieldCount(ofRecord: 0) {
@@ -165,7 +175,10 @@ public final class CSVReader {
             throw TabularError.duplicateColumnName(source: source, name: duplicate, positions: positions[duplicate]!)
         }
         header = names
-        guard state.pointee.batch.recordCount > 1 else { throw TabularError.headerOnly(source: source) }
+        guard state.pointee.batch.recordCount > 1 else {
+            try state.pointee.throwPendingError(source: source)
+            throw TabularError.headerOnly(source: source)
+        }
         // Keep the records after the header for the first `nextBatch`.
         var rest = CSVRecordBatch()
         let batch = state.pointee.batch
@@ -184,7 +197,7 @@ public final class CSVReader {
         state.pointee.batch.removeCompletedRecords()
     }
 
-    private func parseNextChunk() throws {
+    func parseNextChunk() throws {
         let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
         guard count >= 0 else {
             throw TabularError.unreadableFile(path: source, reason: String(cString: strerror(errno)))
@@ -192,7 +205,7 @@ public final class CSVReader {
         if count == 0 {
             atEndOfFile = true
             let status = withUnsafeMutablePointer(to: &parser) { parser in
-                csv_fini(parser, csvFieldCallback, csvRecordCallback, UnsafeMutableRawPointer(state))
+                csv_fini(parser, fieldCallback, recordCallback, UnsafeMutableRawPointer(state))
             }
             if status != 0 {
                 let line = state.pointee.fieldsInRecord > 0 ? state.pointee.recordStartLine : state.pointee.line
@@ -200,7 +213,6 @@ public final class CSVReader {
                 throw TabularError.unterminatedQuote(source: source, location: .line(line))
             }
             reportSkippedRecords()
-            try state.pointee.throwPendingError(source: source)
             return
         }
         try chunk.withUnsafeBytes { all in
@@ -214,8 +226,15 @@ public final class CSVReader {
                 let offset = base.distance(to: UnsafeRawPointer(nul))
                 throw TabularError.binaryFile(source: source, location: .line(newlinesBeforeChunk + countNewlines(base, offset) + 1))
             }
+            if !trimWhitespace {
+                // Keeping spaces needs a space function that answers "no", which libcsv calls
+                // for every byte; a chunk without spaces or tabs has nothing to trim, so its
+                // bytes take libcsv's inline test instead.
+                let hasBlanks = memchr(base, 0x20, bytes.count) != nil || memchr(base, 0x09, bytes.count) != nil
+                csv_set_space_func(&parser, hasBlanks ? neverSpace : nil)
+            }
             let processed = withUnsafeMutablePointer(to: &parser) { parser in
-                csv_parse(parser, base, bytes.count, csvFieldCallback, csvRecordCallback,
+                csv_parse(parser, base, bytes.count, fieldCallback, recordCallback,
                           UnsafeMutableRawPointer(state))
             }
             if processed < bytes.count {
@@ -228,11 +247,19 @@ public final class CSVReader {
             newlinesBeforeChunk += countNewlines(base, bytes.count)
         }
         reportSkippedRecords()
-        try state.pointee.throwPendingError(source: source)
     }
+
+    /// True while there is more to parse: not at the end, no record with a wrong field count.
+    var canParseMore: Bool { !atEndOfFile && state.pointee.fieldCountError == nil }
 }
 
 extension CSVReader {
+    /// Switches libcsv to typed callbacks from the next chunk on (see `readColumns`).
+    func useColumnCallbacks() {
+        fieldCallback = csvColumnFieldCallback
+        recordCallback = csvColumnRecordCallback
+    }
+
     fileprivate func reportSkippedRecords() {
         guard let handler = onWrongFieldCount, !state.pointee.skippedRecords.isEmpty else { return }
         for skipped in state.pointee.skippedRecords {
@@ -242,8 +269,19 @@ extension CSVReader {
     }
 }
 
+/// libcsv's space test when whitespace is kept: nothing is a space.
+private let neverSpace: @convention(c) (UInt8) -> Int32 = { _ in 0 }
+
 /// The number of LF bytes in the first `count` bytes at `start`.
-private func countNewlines(_ start: UnsafeRawPointer, _ count: Int) -> Int {
+@inline(__always)
+func countNewlines(_ start: UnsafeRawPointer, _ count: Int) -> Int {
+    if count < 32 {
+        // Most fields are short: a plain loop beats a call to memchr.
+        let bytes = start.assumingMemoryBound(to: UInt8.self)
+        var newlines = 0
+        for index in 0..<count where bytes[index] == 0x0A { newlines += 1 }
+        return newlines
+    }
     var newlines = 0
     var cursor = start
     var remaining = count
@@ -267,6 +305,8 @@ struct CSVParseState {
     var pendingCarriageReturn = false
     /// The header's field count, once known.
     var expectedFieldCount: Int?
+    /// Typed parsing straight into columns (`CSVReader.readColumns`), when in use.
+    var columns: UnsafeMutablePointer<CSVColumnSink>?
     /// The first record with the wrong number of fields (thrown after `csv_parse` returns,
     /// because a callback cannot stop libcsv).
     var fieldCountError: (line: Int, found: Int)?
@@ -280,24 +320,32 @@ struct CSVParseState {
             throw TabularError.wrongFieldCount(source: source, location: .line(error.line), expected: expected, found: error.found)
         }
     }
+
+    /// The line bookkeeping every field callback does: note where a record starts, count
+    /// the newlines inside the field. Returns the field's position in its record.
+    @inline(__always)
+    mutating func beginField(_ pointer: UnsafeMutableRawPointer?, count: Int) -> Int {
+        if fieldsInRecord == 0 {
+            recordStartLine = line
+            pendingCarriageReturn = false
+        }
+        if let pointer, count > 0 { line += countNewlines(pointer, count) }
+        fieldsInRecord += 1
+        return fieldsInRecord - 1
+    }
 }
 
 /// libcsv's per-field callback (`cb1`): copy the field and count the newlines inside it.
-private let csvFieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = { pointer, count, context in
+let csvFieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = { pointer, count, context in
     guard let context else { return }
     let state = context.assumingMemoryBound(to: CSVParseState.self)
-    if state.pointee.fieldsInRecord == 0 {
-        state.pointee.recordStartLine = state.pointee.line
-        state.pointee.pendingCarriageReturn = false
-    }
+    _ = state.pointee.beginField(pointer, count: count)
     state.pointee.batch.appendField(pointer.map { UnsafeRawPointer($0) }, count: count)
-    if let pointer, count > 0 { state.pointee.line += countNewlines(pointer, count) }
-    state.pointee.fieldsInRecord += 1
 }
 
 /// libcsv's per-record callback (`cb2`), called with the line-end byte (or −1 at the end of
 /// the file): close the record, check its field count, advance the line.
-private let csvRecordCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { terminator, context in
+let csvRecordCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { terminator, context in
     guard let context else { return }
     let state = context.assumingMemoryBound(to: CSVParseState.self)
     if state.pointee.fieldsInRecord == 0 {
@@ -316,14 +364,17 @@ private let csvRecordCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) 
         }
         return
     }
-    if let expected = state.pointee.expectedFieldCount, state.pointee.fieldsInRecord != expected {
+    if state.pointee.fieldCountError != nil {
+        // Past a record with the wrong field count nothing more is handed out: the records
+        // before it are read (their own errors come first), then the reader throws.
+        state.pointee.batch.discardOpenRecord()
+    } else if let expected = state.pointee.expectedFieldCount, state.pointee.fieldsInRecord != expected {
         if state.pointee.skipsWrongFieldCounts {
             state.pointee.skippedRecords.append((state.pointee.recordStartLine, state.pointee.fieldsInRecord))
-            state.pointee.batch.discardOpenRecord()
         } else {
-            if state.pointee.fieldCountError == nil { state.pointee.fieldCountError = (state.pointee.recordStartLine, state.pointee.fieldsInRecord) }
-            state.pointee.batch.endRecord(line: state.pointee.recordStartLine)
+            state.pointee.fieldCountError = (state.pointee.recordStartLine, state.pointee.fieldsInRecord)
         }
+        state.pointee.batch.discardOpenRecord()
     } else {
         if state.pointee.expectedFieldCount == nil { state.pointee.expectedFieldCount = state.pointee.fieldsInRecord }
         state.pointee.batch.endRecord(line: state.pointee.recordStartLine)

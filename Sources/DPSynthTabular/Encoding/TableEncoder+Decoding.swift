@@ -47,6 +47,8 @@ extension TableEncoder {
                     columns.append(.categories(codes))
                 case .numeric(let offset, let scaler, let nullIndicator, let bounds):
                     var numbers = [Double](repeating: .nan, count: rows)
+                    let resolution = column.kind == .datetime
+                        ? (try? DatetimeFormat(pattern: column.effectiveDatetimeFormat))?.resolutionSeconds ?? 1 : 1
                     for row in 0..<rows {
                         let rowStart = row * width
                         if let nullIndicator, isMissing(values[rowStart + nullIndicator], selection) { continue }
@@ -59,7 +61,7 @@ extension TableEncoder {
                         } else {
                             x = scaler.unscaled(Double(values[rowStart + offset]))
                         }
-                        numbers[row] = finished(x, column: column, bounds: bounds)
+                        numbers[row] = finished(x, column: column, bounds: bounds, datetimeResolution: resolution)
                     }
                     columns.append(.numbers(numbers))
                 }
@@ -72,7 +74,7 @@ extension TableEncoder {
     }
 
     /// Clamps to the bounds and rounds as the column's kind asks.
-    private func finished(_ value: Double, column: ColumnSchema, bounds: Bounds) -> Double {
+    private func finished(_ value: Double, column: ColumnSchema, bounds: Bounds, datetimeResolution resolution: Double) -> Double {
         var x = value.isFinite ? bounds.clamped(value) : bounds.min
         switch column.kind {
         case .integer:
@@ -80,7 +82,6 @@ extension TableEncoder {
             if x < bounds.min { x += 1 }
             if x > bounds.max { x -= 1 }
         case .datetime:
-            let resolution = (try? DatetimeFormat(pattern: column.effectiveDatetimeFormat))?.resolutionSeconds ?? 1
             x = (x / resolution).rounded() * resolution
             if x < bounds.min { x += resolution }
             if x > bounds.max { x -= resolution }
