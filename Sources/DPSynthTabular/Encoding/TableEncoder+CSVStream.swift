@@ -66,7 +66,10 @@ private struct BatchChannelCancelled: Error {}
 private final class BatchChannel<Element>: @unchecked Sendable {
     private let lock = NSLock()
     private let filled = DispatchSemaphore(value: 0)
-    private let free = DispatchSemaphore(value: 2)
+    /// Created at 0 and signalled up to 2 in `init`: libdispatch traps when a semaphore is freed
+    /// with a count below its initial value, which happens whenever the consumer stops early
+    /// (a strict-mode error) while batches are still in flight.
+    private let free = DispatchSemaphore(value: 0)
     private let done = DispatchGroup()
     private var queue: [Result<Element?, Error>] = []
     private var cancelled = false
@@ -75,6 +78,8 @@ private final class BatchChannel<Element>: @unchecked Sendable {
     /// Starts `produce` on its own thread; it calls `push` per element, which returns false
     /// once the consumer has stopped.
     init(produce: @escaping (_ push: (Element) -> Bool) throws -> Void) {
+        free.signal()
+        free.signal()
         done.enter()
         Thread.detachNewThread { [self] in
             defer { done.leave() }
