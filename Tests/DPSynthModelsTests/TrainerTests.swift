@@ -1,3 +1,4 @@
+import Foundation
 import DPSynthAccounting
 import DPSynthRandom
 import DPSynthTabular
@@ -85,6 +86,19 @@ final class TrainerTests: XCTestCase {
         }
         XCTAssertLessThanOrEqual(model.privacy.epsilon, 3)
         XCTAssertNil(model.privacy.labelNoiseMultiplier)
+    }
+
+    func testPartialConfigurationTakesDefaultsAndBadValuesAreNamed() throws {
+        let partial = try JSONDecoder().decode(TabularGANConfiguration.self, from: Data(#"{"modelKind": "gan", "epochs": 7}"#.utf8))
+        var expected = TabularGANConfiguration()
+        expected.modelKind = .gan
+        expected.epochs = 7
+        XCTAssertEqual(partial, expected)
+        var bad = TabularGANConfiguration()
+        bad.clippingNorm = 0
+        XCTAssertThrowsError(try bad.validate()) { error in
+            XCTAssertEqual("\(error)", "model configuration: clippingNorm is 0.0; expected a positive number")
+        }
     }
 
     func testEveryLossAndGeneratorVariantTrains() throws {

@@ -94,6 +94,44 @@ public struct TabularGANConfiguration: Codable, Equatable {
     }
 }
 
+extension TabularGANConfiguration {
+    enum CodingKeys: String, CodingKey {
+        case modelKind, noiseDimension, generatorWidths, generatorResidual, generatorNormalization, discriminatorWidths, discriminatorLayerNorm, loss, gradientPenaltyWeight, weightClippingBound, generatorLearningRate, discriminatorLearningRate, adamBeta1, adamBeta2, generatorStepsPerDiscriminatorStep, expectedBatchSize, epochs, clippingNorm, gumbelTemperature, labelConditioning, labelMarginalBudgetShare, auxiliaryLossWeight, discriminatorClassifiesFakeRows, marginalMatchingWeight, marginalBudgetShare
+    }
+
+    /// Decodes a configuration in which any field may be missing (a partial file from a user, or
+    /// a model file written before a field existed): missing fields take their defaults.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = TabularGANConfiguration()
+        modelKind = try container.decodeIfPresent(ModelKind.self, forKey: .modelKind) ?? defaults.modelKind
+        noiseDimension = try container.decodeIfPresent(Int.self, forKey: .noiseDimension) ?? defaults.noiseDimension
+        generatorWidths = try container.decodeIfPresent([Int].self, forKey: .generatorWidths) ?? defaults.generatorWidths
+        generatorResidual = try container.decodeIfPresent(Bool.self, forKey: .generatorResidual) ?? defaults.generatorResidual
+        generatorNormalization = try container.decodeIfPresent(GeneratorNormalization.self, forKey: .generatorNormalization) ?? defaults.generatorNormalization
+        discriminatorWidths = try container.decodeIfPresent([Int].self, forKey: .discriminatorWidths) ?? defaults.discriminatorWidths
+        discriminatorLayerNorm = try container.decodeIfPresent(Bool.self, forKey: .discriminatorLayerNorm) ?? defaults.discriminatorLayerNorm
+        loss = try container.decodeIfPresent(AdversarialLoss.self, forKey: .loss) ?? defaults.loss
+        gradientPenaltyWeight = try container.decodeIfPresent(Float.self, forKey: .gradientPenaltyWeight) ?? defaults.gradientPenaltyWeight
+        weightClippingBound = try container.decodeIfPresent(Float.self, forKey: .weightClippingBound) ?? defaults.weightClippingBound
+        generatorLearningRate = try container.decodeIfPresent(Float.self, forKey: .generatorLearningRate) ?? defaults.generatorLearningRate
+        discriminatorLearningRate = try container.decodeIfPresent(Float.self, forKey: .discriminatorLearningRate) ?? defaults.discriminatorLearningRate
+        adamBeta1 = try container.decodeIfPresent(Float.self, forKey: .adamBeta1) ?? defaults.adamBeta1
+        adamBeta2 = try container.decodeIfPresent(Float.self, forKey: .adamBeta2) ?? defaults.adamBeta2
+        generatorStepsPerDiscriminatorStep = try container.decodeIfPresent(Int.self, forKey: .generatorStepsPerDiscriminatorStep) ?? defaults.generatorStepsPerDiscriminatorStep
+        expectedBatchSize = try container.decodeIfPresent(Int.self, forKey: .expectedBatchSize) ?? defaults.expectedBatchSize
+        epochs = try container.decodeIfPresent(Int.self, forKey: .epochs) ?? defaults.epochs
+        clippingNorm = try container.decodeIfPresent(Float.self, forKey: .clippingNorm) ?? defaults.clippingNorm
+        gumbelTemperature = try container.decodeIfPresent(Float.self, forKey: .gumbelTemperature) ?? defaults.gumbelTemperature
+        labelConditioning = try container.decodeIfPresent(LabelConditioning.self, forKey: .labelConditioning) ?? defaults.labelConditioning
+        labelMarginalBudgetShare = try container.decodeIfPresent(Double.self, forKey: .labelMarginalBudgetShare) ?? defaults.labelMarginalBudgetShare
+        auxiliaryLossWeight = try container.decodeIfPresent(Float.self, forKey: .auxiliaryLossWeight) ?? defaults.auxiliaryLossWeight
+        discriminatorClassifiesFakeRows = try container.decodeIfPresent(Bool.self, forKey: .discriminatorClassifiesFakeRows) ?? defaults.discriminatorClassifiesFakeRows
+        marginalMatchingWeight = try container.decodeIfPresent(Float.self, forKey: .marginalMatchingWeight) ?? defaults.marginalMatchingWeight
+        marginalBudgetShare = try container.decodeIfPresent(Double.self, forKey: .marginalBudgetShare) ?? defaults.marginalBudgetShare
+    }
+}
+
 /// Which adversarial model to train.
 public enum ModelKind: String, Codable, CaseIterable {
     case gan
