@@ -52,8 +52,10 @@ public struct TabularGANConfiguration: Codable, Equatable {
     /// Share of the ε budget (after the schema's) given to releasing the label marginal of an
     /// AC-GAN with the Gaussian mechanism; the rest calibrates DP-SGD over the composed event.
     public var labelMarginalBudgetShare: Double = 0.1
-    /// Weight of the auxiliary classification loss (AC-GAN).
-    public var auxiliaryLossWeight: Float = 1
+    /// Weight of the auxiliary classification loss (AC-GAN). 3 rather than 1: each real row's
+    /// clipped gradient then spends more of its norm C on the label relation, which TSTR
+    /// measures (gbsg2 ε = 3: LR AUC 0.604 vs 0.562, RF 0.640 vs 0.529; flchain unchanged).
+    public var auxiliaryLossWeight: Float = 3
     /// Whether the discriminator's auxiliary classifier also trains on fake rows with their
     /// requested classes, as in the original AC-GAN. Off by default: under DP the fake rows'
     /// terms are unclipped and noiseless while the real rows' are clipped and noised, so the
