@@ -13,6 +13,9 @@ public enum AccountingError: Error, Equatable, Sendable {
     case invalidOrder(Double)
     /// The accountant cannot cost this event (e.g. RDP of a Poisson-sampled Laplace mechanism).
     case unsupportedEvent(accountant: String, event: String)
+    /// The PLD accountant's loss grid would exceed `limit` points (a per-step ε far above 1, or a
+    /// composition spread over more than `limit` grid steps).
+    case lossGridTooLarge(points: Int, limit: Int)
     /// No noise multiplier up to `searchedUpTo` reaches the target (numerically unreachable).
     case calibrationFailed(targetEpsilon: Double, searchedUpTo: Double)
 }
@@ -40,6 +43,8 @@ extension AccountingError: LocalizedError, CustomStringConvertible {
             return "RDP orders must be finite and > 1, found \(order)"
         case .unsupportedEvent(let accountant, let event):
             return "the \(accountant) accountant cannot account for \(event)"
+        case .lossGridTooLarge(let points, let limit):
+            return "the PLD accountant would need \(points) loss grid points (limit \(limit)); the privacy loss is too large for its grid: use the RDP accountant or more noise"
         case .calibrationFailed(let target, let limit):
             return "no noise multiplier up to \(limit) reaches epsilon \(target); raise the target or lower the steps"
         }

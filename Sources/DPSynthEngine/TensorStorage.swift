@@ -2,9 +2,10 @@
 /// writes (copy-on-write is decided by `Tensor` with `isKnownUniquelyReferenced`).
 ///
 /// Memory is 64-byte aligned so that OpenBLAS and the vectorised loops get full cache lines.
-public final class TensorStorage {
-    public let count: Int
-    public let pointer: UnsafeMutablePointer<Float>
+@usableFromInline
+final class TensorStorage {
+    @usableFromInline let count: Int
+    @usableFromInline let pointer: UnsafeMutablePointer<Float>
 
     /// Uninitialised storage for `count` Floats; callers must write every element.
     init(uninitializedCount count: Int) {

@@ -25,7 +25,7 @@ public enum AtomicFile {
         try withTemporaryFile(for: url, overwrite: overwrite) { temporary in
             let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             guard descriptor >= 0 else {
-                throw TabularError.unreadableFile(path: temporary.path, reason: String(cString: strerror(errno)))
+                throw TabularError.unwritableFile(path: url.path, reason: "cannot create a temporary file beside it: \(String(cString: strerror(errno)))")
             }
             var output = BufferedFileOutput(descriptor: descriptor, path: url.path)
             do {
@@ -51,7 +51,7 @@ public enum AtomicFile {
             try body(temporary)
             if !overwrite && manager.fileExists(atPath: url.path) { throw TabularError.outputExists(path: url.path) }
             guard rename(temporary.path, url.path) == 0 else {
-                throw TabularError.unreadableFile(path: url.path, reason: "cannot rename the temporary file: \(String(cString: strerror(errno)))")
+                throw TabularError.unwritableFile(path: url.path, reason: "cannot rename the temporary file: \(String(cString: strerror(errno)))")
             }
         } catch {
             unlink(temporary.path)
@@ -105,7 +105,7 @@ public struct BufferedFileOutput {
     }
 
     func failure() -> TabularError {
-        .unreadableFile(path: path, reason: "write failed: \(String(cString: strerror(error != 0 ? error : errno)))")
+        .unwritableFile(path: path, reason: "write failed: \(String(cString: strerror(error != 0 ? error : errno)))")
     }
 }
 

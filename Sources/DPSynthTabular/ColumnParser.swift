@@ -16,30 +16,88 @@ enum ParsedField {
     case unknownCategoryAsMissing
 }
 
+/// Byte strings stored end to end in one allocation and compared with `memcmp`: the missing
+/// tokens and category labels of a column, looked up once per cell without reference
+/// counting. Freed by the `ColumnParser` that owns it.
+struct ByteTable {
+    let bytes: UnsafeMutablePointer<UInt8>
+    /// `count + 1` offsets: string i is `bytes[offsets[i]..<offsets[i + 1]]`.
+    let offsets: UnsafeMutablePointer<Int>
+    let count: Int
+
+    init(_ strings: [String]) {
+        let utf8 = strings.map { Array($0.utf8) }
+        count = utf8.count
+        bytes = .allocate(capacity: max(1, utf8.reduce(0) { $0 + $1.count }))
+        offsets = .allocate(capacity: count + 1)
+        var offset = 0
+        for (index, string) in utf8.enumerated() {
+            offsets[index] = offset
+            (bytes + offset).initialize(from: string, count: string.count)
+            offset += string.count
+        }
+        offsets[count] = offset
+    }
+
+    /// The index of the string equal to `text`, if any.
+    @inline(__always)
+    func index(of text: UnsafeBufferPointer<UInt8>) -> Int? {
+        for index in 0..<count {
+            let start = offsets[index]
+            let length = offsets[index + 1] - start
+            guard length == text.count else { continue }
+            if length == 0 { return index }
+            if let base = text.baseAddress, memcmp(bytes + start, base, length) == 0 { return index }
+        }
+        return nil
+    }
+
+    func deallocate() {
+        bytes.deallocate()
+        offsets.deallocate()
+    }
+}
+
 /// Reads the fields of one schema column: missing tokens, numbers, datetimes and category
 /// labels, compared as bytes so a cell becomes a `String` only when it is an identifier or
 /// a problem to report.
-struct ColumnParser {
+///
+/// A class, so that the per-cell calls of the CSV callbacks borrow it (through `Unmanaged`)
+/// instead of copying its tables.
+final class ColumnParser {
     let column: ColumnSchema
-    let missingTokens: [[UInt8]]
+    let isInteger: Bool
+    let isNullable: Bool
+    /// Non-empty missing tokens.
+    let missingTokens: ByteTable
     let emptyIsMissing: Bool
-    let categoryBytes: [[UInt8]]
+    /// A quoted "" is a value, not missing: identifiers, or a declared category "".
+    let quotedEmptyIsValue: Bool
+    let categories: ByteTable
     let categoryIndex: [String: Int32]
     let datetimeFormat: DatetimeFormat?
     let unknownCategory: UnknownCategoryPolicy
 
     init(column: ColumnSchema, source: SourceFormat) throws {
         self.column = column
+        isInteger = column.kind == .integer
+        isNullable = column.nullable
         let tokens = column.missingTokens ?? source.missingTokens
-        missingTokens = tokens.filter { !$0.isEmpty }.map { Array($0.utf8) }
+        missingTokens = ByteTable(tokens.filter { !$0.isEmpty })
         emptyIsMissing = tokens.contains("")
         let labels = column.categoryLabels
-        categoryBytes = labels.map { Array($0.utf8) }
+        categories = ByteTable(labels)
         var index: [String: Int32] = [:]
         for (position, label) in labels.enumerated() { index[label] = Int32(position) }
         categoryIndex = index
+        quotedEmptyIsValue = column.kind == .identifier || index[""] != nil
         datetimeFormat = column.kind == .datetime ? try DatetimeFormat(pattern: column.effectiveDatetimeFormat) : nil
         unknownCategory = column.unknownCategory ?? source.unknownCategory
+    }
+
+    deinit {
+        missingTokens.deallocate()
+        categories.deallocate()
     }
 
     /// Reads a text field. `unquotedEmpty` marks libcsv's NULL field; `nulTerminated` says a NUL
@@ -47,7 +105,7 @@ struct ColumnParser {
     @inline(__always)
     func parse(_ text: UnsafeBufferPointer<UInt8>, unquotedEmpty: Bool, nulTerminated: Bool) throws -> ParsedField {
         if isMissing(text, unquotedEmpty: unquotedEmpty) {
-            guard column.nullable else { throw FieldProblem.missingInNonNullable }
+            guard isNullable else { throw FieldProblem.missingInNonNullable }
             return .missing
         }
         switch column.kind {
@@ -56,7 +114,8 @@ struct ColumnParser {
                   let value = parseDecimal(base, count: text.count, nulTerminated: nulTerminated) else {
                 throw malformed(text)
             }
-            return try number(value, text: text)
+            if isInteger && !isWhole(value) { throw malformed(text) }
+            return .number(value)
         case .datetime:
             guard let seconds = datetimeFormat?.seconds(parsing: text) else { throw malformed(text) }
             return .number(seconds)
@@ -65,6 +124,49 @@ struct ColumnParser {
         case .identifier:
             guard let value = String(validating: text, as: UTF8.self) else { throw FieldProblem.invalidUTF8 }
             return .identifier(value)
+        }
+    }
+
+    /// True for whole numbers; a conversion instead of `rounded()`, which is a libm call.
+    @inline(__always)
+    private func isWhole(_ value: Double) -> Bool {
+        abs(value) < 4.0e15 ? Double(Int64(value)) == value : value == value.rounded()
+    }
+
+    /// The code `parseCategory` returns for an unknown label read as missing (`mapToNull`).
+    static let unknownAsMissing: Int32 = -2
+
+    /// Reads a numeric field: the value, or NaN when missing.
+    @inline(__always)
+    func parseNumber(_ text: UnsafeBufferPointer<UInt8>, unquotedEmpty: Bool, nulTerminated: Bool) throws -> Double {
+        if isMissing(text, unquotedEmpty: unquotedEmpty) {
+            guard isNullable else { throw FieldProblem.missingInNonNullable }
+            return .nan
+        }
+        if column.kind == .datetime {
+            guard let seconds = datetimeFormat?.seconds(parsing: text) else { throw malformed(text) }
+            return seconds
+        }
+        guard let base = text.baseAddress,
+              let value = parseDecimal(base, count: text.count, nulTerminated: nulTerminated) else {
+            throw malformed(text)
+        }
+        if isInteger && !isWhole(value) { throw malformed(text) }
+        return value
+    }
+
+    /// Reads a categorical field: the category's index, −1 when missing, `unknownAsMissing`
+    /// for an unknown label under `mapToNull`.
+    @inline(__always)
+    func parseCategory(_ text: UnsafeBufferPointer<UInt8>, unquotedEmpty: Bool) throws -> Int32 {
+        if isMissing(text, unquotedEmpty: unquotedEmpty) {
+            guard isNullable else { throw FieldProblem.missingInNonNullable }
+            return -1
+        }
+        switch try category(text) {
+        case .category(let code): return code
+        case .unknownCategoryAsMissing: return ColumnParser.unknownAsMissing
+        default: return -1
         }
     }
 
@@ -84,44 +186,25 @@ struct ColumnParser {
     }
 
     func missing() throws -> ParsedField {
-        guard column.nullable else { throw FieldProblem.missingInNonNullable }
+        guard isNullable else { throw FieldProblem.missingInNonNullable }
         return .missing
     }
 
     @inline(__always)
     private func isMissing(_ text: UnsafeBufferPointer<UInt8>, unquotedEmpty: Bool) -> Bool {
-        if text.isEmpty {
-            // A quoted "" is an empty string where the column can hold one.
-            if unquotedEmpty { return emptyIsMissing }
-            return emptyIsMissing && column.kind != .identifier && !categoryIndex.keys.contains("")
-        }
-        for token in missingTokens where token.count == text.count {
-            if token.withUnsafeBufferPointer({ memcmp($0.baseAddress!, text.baseAddress!, text.count) == 0 }) { return true }
-        }
-        return false
-    }
-
-    @inline(__always)
-    private func number(_ value: Double, text: UnsafeBufferPointer<UInt8>) throws -> ParsedField {
-        if column.kind == .integer && value != value.rounded() { throw malformed(text) }
-        return .number(value)
+        if text.isEmpty { return emptyIsMissing && (unquotedEmpty || !quotedEmptyIsValue) }
+        return missingTokens.count > 0 && missingTokens.index(of: text) != nil
     }
 
     @inline(__always)
     private func category(_ text: UnsafeBufferPointer<UInt8>) throws -> ParsedField {
-        if categoryBytes.count <= 16 {
-            for (position, label) in categoryBytes.enumerated() where label.count == text.count {
-                if text.isEmpty || label.withUnsafeBufferPointer({ memcmp($0.baseAddress!, text.baseAddress!, text.count) == 0 }) {
-                    return .category(Int32(position))
-                }
-            }
-        }
+        if categories.count <= 16, let position = categories.index(of: text) { return .category(Int32(position)) }
         guard let value = String(validating: text, as: UTF8.self) else { throw FieldProblem.invalidUTF8 }
-        if categoryBytes.count > 16, let position = categoryIndex[value] { return .category(position) }
+        if categories.count > 16, let position = categoryIndex[value] { return .category(position) }
         switch unknownCategory {
         case .error: throw FieldProblem.unknownCategory(value: value)
         case .mapToNull:
-            guard column.nullable else { throw FieldProblem.unknownCategory(value: value) }
+            guard isNullable else { throw FieldProblem.unknownCategory(value: value) }
             return .unknownCategoryAsMissing
         }
     }

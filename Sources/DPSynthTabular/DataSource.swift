@@ -59,6 +59,16 @@ extension Table {
         return builder.makeTable(originsAreLines: source.isText)
     }
 
+    /// A CSV reader with the schema's delimiter and trimming.
+    static func csvReader(for url: URL, schema: Schema, chunkSize: Int = 1 << 20,
+                          onWrongFieldCount: ((TabularError) -> Void)? = nil) throws -> CSVReader {
+        guard let delimiter = schema.source.delimiter.utf8.first else {
+            throw TabularError.invalidSchema(source: schema.name, reason: "empty delimiter")
+        }
+        return try CSVReader(url: url, source: url.path, delimiter: delimiter, trimWhitespace: schema.source.trimWhitespace,
+                             chunkSize: chunkSize, onWrongFieldCount: onWrongFieldCount)
+    }
+
     /// Streams `source` through a `TableBuilder`, calling `body` after every batch with the
     /// builder holding the rows read so far (the caller may empty it with `makeTable`).
     /// Returns the builder with the rows `body` left in it.
@@ -69,14 +79,10 @@ extension Table {
                              _ body: (inout TableBuilder, _ isLines: Bool) throws -> Void) throws -> TableBuilder {
         switch source {
         case .csv(let url):
-            guard let delimiter = schema.source.delimiter.utf8.first else {
-                throw TabularError.invalidSchema(source: schema.name, reason: "empty delimiter")
-            }
-            let reader = try CSVReader(url: url, source: url.path, delimiter: delimiter,
-                                       trimWhitespace: schema.source.trimWhitespace, onWrongFieldCount: recordProblems)
+            let reader = try csvReader(for: url, schema: schema, onWrongFieldCount: recordProblems)
             var builder = try TableBuilder(schema: schema, header: reader.header, source: reader.source,
                                            handling: handling, checkBounds: checkBounds)
-            while let batch = try reader.nextBatch(minimumRecords: batchSize) {
+            try reader.forEachBatch(minimumRecords: batchSize) { batch in
                 try builder.append(batch)
                 try body(&builder, true)
             }

@@ -27,14 +27,16 @@ struct TableBuilder {
     /// bounds to the encoder, which clips and counts or, when strict, stops.
     let checkBounds: Bool
 
-    private(set) var numbers: [[Double]]
-    private(set) var codes: [[Int32]]
-    private(set) var identifiers: [[String?]]
+    private(set) var numbers: [[Double]] = []
+    private(set) var codes: [[Int32]] = []
+    private(set) var identifiers: [[String?]] = []
     private(set) var origins: [Int] = []
     private(set) var rowCount = 0
-    private(set) var unknownCategoryCounts: [Int]
+    private(set) var unknownCategoryCounts: [Int] = []
     private(set) var violations: [TabularError] = []
     private(set) var violationCount = 0
+    private var pending: [(line: Int, column: Int, error: TabularError)] = []
+    private var pendingPerColumn: [Int] = []
 
     /// Matches the source's column names to the schema's: every schema column must be in the
     /// data and every data column in the schema.
@@ -56,35 +58,88 @@ struct TableBuilder {
         self.source = source
         self.handling = handling
         self.checkBounds = checkBounds
+        pendingPerColumn = Array(repeating: 0, count: schema.columns.count)
+        startNewTable()
+    }
+
+    /// Empties the column storage, the origins and the unknown-category counts.
+    private mutating func startNewTable() {
         let count = schema.columns.count
         numbers = Array(repeating: [], count: count)
         codes = Array(repeating: [], count: count)
         identifiers = Array(repeating: [], count: count)
         unknownCategoryCounts = Array(repeating: 0, count: count)
+        origins = []
+        rowCount = 0
     }
 
-    /// Appends every record of a CSV batch.
+    /// Appends every record of a CSV batch, column by column: each column's parser and
+    /// output array are fetched once per batch, not once per cell.
     mutating func append(_ batch: CSVRecordBatch) throws {
-        let records = batch.recordCount
         for column in schema.columns.indices {
             switch schema.columns[column].kind {
-            case .continuous, .integer, .datetime: numbers[column].reserveCapacity(rowCount + records)
-            case .categorical, .ordinal, .boolean: codes[column].reserveCapacity(rowCount + records)
-            case .identifier: identifiers[column].reserveCapacity(rowCount + records)
-            }
-        }
-        for record in 0..<records {
-            let line = batch.recordLines[record]
-            for column in schema.columns.indices {
-                let position = fieldPositions[column]
-                let unquotedEmpty = batch.isUnquotedEmpty(record: record, field: position)
-                try batch.withField(record: record, field: position) { text in
-                    try store(.text(text, unquotedEmpty: unquotedEmpty, nulTerminated: true), column: column,
-                              location: .line(line))
+            case .continuous, .integer, .datetime:
+                var output = numbers[column]
+                numbers[column] = []
+                try parseNumbers(batch, column: column, into: &output)
+                numbers[column] = output
+            case .categorical, .ordinal, .boolean:
+                var output = codes[column]
+                codes[column] = []
+                try parseCodes(batch, column: column, into: &output)
+                codes[column] = output
+            case .identifier:
+                for record in 0..<batch.recordCount {
+                    let unquotedEmpty = batch.isUnquotedEmpty(record: record, field: fieldPositions[column])
+                    try batch.withField(record: record, field: fieldPositions[column]) { text in
+                        try store(.text(text, unquotedEmpty: unquotedEmpty, nulTerminated: true), column: column,
+                                  location: .line(batch.recordLines[record]))
+                    }
                 }
             }
-            origins.append(line)
-            rowCount += 1
+        }
+        origins.append(contentsOf: batch.recordLines)
+        rowCount += batch.recordCount
+        flushViolations()
+    }
+
+    /// Parses numeric column `column` of every record of `batch`, appending to `output`
+    /// (NaN for missing, and for a violation when violations are collected).
+    mutating func parseNumbers(_ batch: CSVRecordBatch, column: Int, into output: inout [Double]) throws {
+        let parser = parsers[column]
+        let bounds = checkBounds ? parser.column.bounds : nil
+        output.reserveCapacity(output.count + batch.recordCount)
+        try batch.forEachField(position: fieldPositions[column]) { record, text, unquotedEmpty in
+            var value = Double.nan
+            do {
+                value = try parser.parseNumber(text, unquotedEmpty: unquotedEmpty, nulTerminated: true)
+            } catch let problem as FieldProblem {
+                try report(problem, column: column, location: .line(batch.recordLines[record]))
+            }
+            if let bounds, !value.isNaN, !bounds.contains(value) {
+                try reportOutOfBounds(value, column: column, location: .line(batch.recordLines[record]))
+            }
+            output.append(value)
+        }
+    }
+
+    /// Parses categorical column `column` of every record of `batch`, appending codes to
+    /// `output` (−1 for missing).
+    mutating func parseCodes(_ batch: CSVRecordBatch, column: Int, into output: inout [Int32]) throws {
+        let parser = parsers[column]
+        output.reserveCapacity(output.count + batch.recordCount)
+        try batch.forEachField(position: fieldPositions[column]) { record, text, unquotedEmpty in
+            var code: Int32 = -1
+            do {
+                code = try parser.parseCategory(text, unquotedEmpty: unquotedEmpty)
+                if code == ColumnParser.unknownAsMissing {
+                    unknownCategoryCounts[column] += 1
+                    code = -1
+                }
+            } catch let problem as FieldProblem {
+                try report(problem, column: column, location: .line(batch.recordLines[record]))
+            }
+            output.append(code)
         }
     }
 
@@ -95,6 +150,7 @@ struct TableBuilder {
         }
         origins.append(origin)
         rowCount += 1
+        flushViolations()
     }
 
     @inline(__always)
@@ -116,9 +172,7 @@ struct TableBuilder {
         switch parsed {
         case .number(let value):
             if checkBounds, let bounds = schema.columns[column].bounds, !bounds.contains(value) {
-                let (lower, upper, shown) = boundTexts(column: column, value: value)
-                try record(.outOfBounds(source: source, location: location, column: schema.columns[column].name,
-                                        value: shown, lower: lower, upper: upper))
+                try reportOutOfBounds(value, column: column, location: location)
             }
             numbers[column].append(value)
         case .category(let code): codes[column].append(code)
@@ -133,6 +187,12 @@ struct TableBuilder {
         }
     }
 
+    private mutating func reportOutOfBounds(_ value: Double, column: Int, location: RecordLocation) throws {
+        let (lower, upper, shown) = boundTexts(column: column, value: value)
+        try record(column: column, location: location, .outOfBounds(source: source, location: location, column: schema.columns[column].name,
+                                value: shown, lower: lower, upper: upper))
+    }
+
     private func boundTexts(column: Int, value: Double) -> (String, String, String) {
         let schemaColumn = schema.columns[column]
         guard let bounds = schemaColumn.bounds else { return ("", "", decimalText(value)) }
@@ -143,30 +203,52 @@ struct TableBuilder {
     }
 
     private mutating func report(_ problem: FieldProblem, column: Int, location: RecordLocation) throws {
-        let name = schema.columns[column].name
-        let error: TabularError
-        switch problem {
-        case .malformed(let value, let expected):
-            error = .malformedValue(source: source, location: location, column: name, value: value, expected: expected)
-        case .unknownCategory(let value):
-            error = .unknownCategory(source: source, location: location, column: name, value: value,
-                                     known: schema.columns[column].categoryLabels)
-        case .missingInNonNullable:
-            error = .missingValue(source: source, location: location, column: name)
-        case .invalidUTF8:
-            error = .invalidUTF8(source: source, location: location, column: name)
-        }
-        try record(error)
+        try record(column: column, location: location, error(for: problem, column: column, location: location))
     }
 
-    private mutating func record(_ error: TabularError) throws {
+    /// The user-facing error for a field that could not be read.
+    func error(for problem: FieldProblem, column: Int, location: RecordLocation) -> TabularError {
+        let name = schema.columns[column].name
+        switch problem {
+        case .malformed(let value, let expected):
+            return .malformedValue(source: source, location: location, column: name, value: value, expected: expected)
+        case .unknownCategory(let value):
+            return .unknownCategory(source: source, location: location, column: name, value: value,
+                                    known: schema.columns[column].categoryLabels)
+        case .missingInNonNullable:
+            return .missingValue(source: source, location: location, column: name)
+        case .invalidUTF8:
+            return .invalidUTF8(source: source, location: location, column: name)
+        }
+    }
+
+    /// Throws the violation, or collects it. Columns are parsed one after another, so a
+    /// batch's violations arrive column by column: they wait in `pending` (at most `limit`
+    /// per column, enough for the first `limit` overall) and join `violations` in line order
+    /// when the batch is done.
+    private mutating func record(column: Int, location: RecordLocation, _ error: TabularError) throws {
         switch handling {
         case .stopAtFirst:
             throw error
         case .collect(let limit):
             violationCount += 1
-            if violations.count < limit { violations.append(error) }
+            pendingPerColumn[column] += 1
+            if pendingPerColumn[column] <= limit {
+                let line: Int
+                switch location { case .line(let n), .row(let n): line = n }
+                pending.append((line, column, error))
+            }
         }
+    }
+
+    /// Moves the collected violations of the rows read so far into `violations`, in order of
+    /// line (or row), then column.
+    mutating func flushViolations() {
+        guard case .collect(let limit) = handling, !pending.isEmpty else { return }
+        pending.sort { ($0.line, $0.column) < ($1.line, $1.column) }
+        for item in pending where violations.count < limit { violations.append(item.error) }
+        pending.removeAll(keepingCapacity: true)
+        pendingPerColumn = Array(repeating: 0, count: schema.columns.count)
     }
 
     /// The rows so far as a table; the builder starts empty again (for batch-by-batch encoding).
@@ -181,13 +263,7 @@ struct TableBuilder {
         var table = Table(unchecked: schema, columns: columns, rowCount: rowCount, source: source,
                           rowOrigins: origins, originsAreLines: originsAreLines)
         table.unknownCategoryCounts = unknownCategoryCounts
-        let count = schema.columns.count
-        numbers = Array(repeating: [], count: count)
-        codes = Array(repeating: [], count: count)
-        identifiers = Array(repeating: [], count: count)
-        unknownCategoryCounts = Array(repeating: 0, count: count)
-        origins = []
-        rowCount = 0
+        startNewTable()
         return table
     }
 }

@@ -20,6 +20,7 @@ public enum RecordLocation: Equatable, Sendable, CustomStringConvertible {
 public enum TabularError: Error, Equatable, CustomStringConvertible {
     case fileNotFound(path: String)
     case unreadableFile(path: String, reason: String)
+    case unwritableFile(path: String, reason: String)
     case emptyFile(source: String)
     case headerOnly(source: String)
     case emptyResult(source: String)
@@ -48,6 +49,8 @@ public enum TabularError: Error, Equatable, CustomStringConvertible {
             return "\(path): no such file"
         case .unreadableFile(let path, let reason):
             return "\(path): cannot read the file (\(reason))"
+        case .unwritableFile(let path, let reason):
+            return "cannot write \(path): \(reason); nothing was written"
         case .emptyFile(let source):
             return "\(source): the file is empty; expected a header row and at least one record"
         case .headerOnly(let source):

@@ -9,6 +9,11 @@ struct DPSynthCommand: ParsableCommand {
         abstract: "Differentially private synthetic data: fit, sample, audit.",
         version: DPSynthVersion.string,
         subcommands: [
+            FitCommand.self,
+            SampleCommand.self,
+            InspectCommand.self,
+            AuditCommand.self,
+            DemoCommand.self,
             BenchCommand.self,
             PrivacyCommand.self,
             LedgerCommand.self,

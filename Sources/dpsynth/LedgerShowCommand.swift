@@ -53,12 +53,13 @@ struct DatasetReport: Encodable {
         var orderAtEdge: Bool
         var releaseCount: Int
         var schemaEpsilon: Double
+        var schemaDelta: Double
         var remainingEpsilon: Double?
 
         enum CodingKeys: String, CodingKey {
             case epsilon, delta, accountant, order
             case orderAtEdge = "order_at_edge", releaseCount = "release_count"
-            case schemaEpsilon = "schema_epsilon", remainingEpsilon = "remaining_epsilon"
+            case schemaEpsilon = "schema_epsilon", schemaDelta = "schema_delta", remainingEpsilon = "remaining_epsilon"
         }
     }
 
@@ -69,15 +70,19 @@ struct DatasetReport: Encodable {
         var noiseMultiplier: Double?
         var clippingNorm: Double?
         var steps: Int?
+        var noiseIsCryptographicallySecure: Bool?
         var delta: Double
         var schemaEpsilon: Double
+        var schemaDelta: Double
         var epsilonRDP: Double?
         var epsilonPLD: Double?
 
         enum CodingKeys: String, CodingKey {
             case recordedAt = "recorded_at", label, samplingRate = "sampling_rate"
             case noiseMultiplier = "noise_multiplier", clippingNorm = "clipping_norm", steps, delta
-            case schemaEpsilon = "schema_epsilon", epsilonRDP = "epsilon_rdp", epsilonPLD = "epsilon_pld"
+            case noiseIsCryptographicallySecure = "noise_cryptographically_secure"
+            case schemaEpsilon = "schema_epsilon", schemaDelta = "schema_delta"
+            case epsilonRDP = "epsilon_rdp", epsilonPLD = "epsilon_pld"
         }
     }
 
@@ -92,14 +97,16 @@ struct DatasetReport: Encodable {
         spent = Spent(epsilon: spending.epsilon, delta: spending.delta, accountant: spending.accountant.rawValue,
                       order: spending.order,
                       orderAtEdge: spending.orderIsAtEdge, releaseCount: spending.releaseCount,
-                      schemaEpsilon: spending.schemaEpsilon, remainingEpsilon: spending.remainingEpsilon)
+                      schemaEpsilon: spending.schemaEpsilon, schemaDelta: spending.schemaDelta,
+                      remainingEpsilon: spending.remainingEpsilon)
         let formatter = ISO8601DateFormatter()
         self.releases = releases.map { release in
             Release(recordedAt: formatter.string(from: release.recordedAt), label: release.label,
-                    samplingRate: release.parameters?.samplingProbability,
-                    noiseMultiplier: release.parameters?.noiseMultiplier,
-                    clippingNorm: release.parameters?.clippingNorm, steps: release.parameters?.steps,
-                    delta: release.delta, schemaEpsilon: release.schemaEpsilon,
+                    samplingRate: release.training?.samplingProbability,
+                    noiseMultiplier: release.training?.noiseMultiplier,
+                    clippingNorm: release.clippingNorm, steps: release.training?.steps,
+                    noiseIsCryptographicallySecure: release.training?.noiseIsCryptographicallySecure,
+                    delta: release.delta, schemaEpsilon: release.schemaEpsilon, schemaDelta: release.schemaDelta,
                     epsilonRDP: release.epsilonByAccountant[.rdp], epsilonPLD: release.epsilonByAccountant[.pld])
         }
     }
@@ -123,10 +130,14 @@ struct DatasetReport: Encodable {
             if let q = release.samplingRate, let sigma = release.noiseMultiplier, let steps = release.steps {
                 fields.append("q=\(formatted(q)) σ=\(formatted(sigma)) C=\(release.clippingNorm.map(formatted) ?? "?") steps=\(steps)")
             }
+            if release.noiseIsCryptographicallySecure == false { fields.append("(noise not cryptographically secure)") }
             fields.append("δ=\(formatted(release.delta))")
             if let epsilon = release.epsilonRDP { fields.append("ε_rdp=\(formatted(epsilon))") }
             if let epsilon = release.epsilonPLD { fields.append("ε_pld=\(formatted(epsilon))") }
-            if release.schemaEpsilon > 0 { fields.append("schema ε=\(formatted(release.schemaEpsilon))") }
+            if release.schemaEpsilon > 0 {
+                fields.append("schema ε=\(formatted(release.schemaEpsilon))"
+                              + (release.schemaDelta > 0 ? " δ=\(formatted(release.schemaDelta))" : ""))
+            }
             lines.append(fields.joined(separator: "  "))
         }
         return lines.joined(separator: "\n")

@@ -106,6 +106,20 @@ final class AccountantPropertyTests: XCTestCase {
         XCTAssertThrowsError(try pld.compose(.poissonSampled(probability: 0.1, .pureDP(epsilon: 1))))
     }
 
+    /// A per-step loss too large for the PLD grid is refused with a clear error, not an
+    /// out-of-memory crash, and the accountant is unchanged.
+    func testPLDRefusesGridsTooLargeToBuild() throws {
+        var accountant = PLDAccountant()
+        try accountant.compose(.dpsgd(samplingProbability: 0.01, noiseMultiplier: 1, steps: 10))
+        let before = try accountant.epsilon(forDelta: 1e-5)
+        XCTAssertThrowsError(try accountant.compose(.gaussian(noiseMultiplier: 0.001))) {
+            guard case .lossGridTooLarge(let points, let limit) = $0 as? AccountingError else { return XCTFail("\($0)") }
+            XCTAssertGreaterThan(points, limit)
+        }
+        XCTAssertThrowsError(try accountant.compose(.pureDP(epsilon: 5000)))
+        XCTAssertEqual(try accountant.epsilon(forDelta: 1e-5), before)
+    }
+
     /// The README's anchor (δ = 1e-5, q = 0.01, σ = 1.1, 6000 steps): improved RDP 4.25, PLD 3.90.
     func testPLDIsTighterThanRDPAtTheReadmeAnchor() throws {
         let rdp = try epsilon(.rdp, q: 0.01, sigma: 1.1, steps: 6000)
@@ -174,14 +188,47 @@ final class AccountantPropertyTests: XCTestCase {
         XCTAssertFalse(try typical.epsilonAndOrder(forDelta: 1e-5).orderIsAtEdge)
     }
 
-    /// FFT convolution equals direct convolution.
+    /// FFT convolution equals direct convolution, for lengths that use radix 2 only and radix 3 on top.
     func testFFTConvolutionMatchesDirectSum() {
-        let x = (0..<300).map { 1 + sin(Double($0) * 1.7) }
-        let y = (0..<77).map { 1.5 + cos(Double($0) * 0.3) }
-        let fast = DiscretePrivacyLoss.convolve(x, y)
-        var direct = [Double](repeating: 0, count: x.count + y.count - 1)
-        for i in x.indices { for j in y.indices { direct[i + j] += x[i] * y[j] } }
-        XCTAssertEqual(fast.count, direct.count)
-        for (a, b) in zip(fast, direct) { assertClose(a, b, absolute: 1e-11, relative: 1e-12) }
+        for (xCount, yCount) in [(300, 77), (200, 57), (40, 41), (1000, 537), (33, 33)] {
+            XCTAssertTrue([FFT.length(atLeast: 376), FFT.length(atLeast: 256)] == [384, 256])
+            let x = (0..<xCount).map { 1 + sin(Double($0) * 1.7) }
+            let y = (0..<yCount).map { 1.5 + cos(Double($0) * 0.3) }
+            let fast = DiscretePrivacyLoss.convolve(x, y)
+            var direct = [Double](repeating: 0, count: x.count + y.count - 1)
+            for i in x.indices { for j in y.indices { direct[i + j] += x[i] * y[j] } }
+            XCTAssertEqual(fast.count, direct.count)
+            for (a, b) in zip(fast, direct) { assertClose(a, b, absolute: 1e-10, relative: 1e-12, "\(xCount)×\(yCount)") }
+        }
+    }
+
+    /// The complex FFT against the defining sum X_k = Σ_j x_j e^{−2πijk/n}, read through its
+    /// output permutation, and its inverse back to the input.
+    func testFFTMatchesTheDefiningSum() {
+        for n in [1, 2, 3, 6, 8, 12, 16, 48] {
+            let fft = FFT(count: n)
+            let inputReal = (0..<n).map { sin(Double($0) * 0.9 + 0.2) }
+            let inputImaginary = (0..<n).map { cos(Double($0) * 0.4) }
+            var real = inputReal, imaginary = inputImaginary
+            fft.forwardToPermutedOrder(real: &real, imaginary: &imaginary)
+            let positions = fft.frequencyPositions()
+            XCTAssertEqual(Set(positions).count, n, "positions are a permutation")
+            for k in 0..<n {
+                var sumReal = 0.0, sumImaginary = 0.0
+                for j in 0..<n {
+                    let angle = -2 * Double.pi * Double(j * k) / Double(n)
+                    sumReal += inputReal[j] * cos(angle) - inputImaginary[j] * sin(angle)
+                    sumImaginary += inputReal[j] * sin(angle) + inputImaginary[j] * cos(angle)
+                }
+                let p = Int(positions[k])
+                assertClose(real[p], sumReal, absolute: 1e-12, relative: 1e-12, "n=\(n) k=\(k)")
+                assertClose(imaginary[p], sumImaginary, absolute: 1e-12, relative: 1e-12, "n=\(n) k=\(k)")
+            }
+            fft.inverseFromPermutedOrder(real: &real, imaginary: &imaginary)
+            for j in 0..<n {
+                assertClose(real[j], inputReal[j], absolute: 1e-14, relative: 0, "n=\(n)")
+                assertClose(imaginary[j], inputImaginary[j], absolute: 1e-14, relative: 0, "n=\(n)")
+            }
+        }
     }
 }

@@ -6,8 +6,8 @@ import XCTest
 /// (`shared/reference/utility/trtr_baseline.csv`, written by `trtr_baseline.py`).
 ///
 /// Logistic regression: the same strongly convex objective, solved to a 1e-9 gradient, so the
-/// AUC agrees to rounding of the CSV (4 decimals) plus scikit-learn's lbfgs tolerance (1e-4 on
-/// the gradient): 2e-3. Random forest: a different implementation (our bootstrap and feature
+/// AUC agrees to the CSV's rounding (4 decimals: 5e-5) plus a little for scikit-learn's lbfgs
+/// tolerance (1e-4 on the gradient): 1e-4. Accuracy may differ by one borderline test row. Random forest: a different implementation (our bootstrap and feature
 /// draws, 200 trees vs 500), so only the forest's own variability is shared; with 84–1575 test
 /// rows that is a few hundredths of AUC: tolerance 0.03 (0.015 for flchain, 1575 test rows).
 final class TRTRBaselineTests: XCTestCase {
@@ -50,11 +50,12 @@ final class TRTRBaselineTests: XCTestCase {
                     return XCTFail("no baseline row for \(task.dataset) \(comparison.model)")
                 }
                 let auc = try XCTUnwrap(comparison.trainOnReal.rocAUC)
-                let tolerance = comparison.model == .logisticRegression ? 2e-3 : task.forestTolerance
+                let tolerance = comparison.model == .logisticRegression ? 1e-4 : task.forestTolerance
                 print("TRTR \(task.dataset) \(comparison.model.rawValue): AUC \(auc) (scikit-learn \(expectedAUC)), accuracy \(comparison.trainOnReal.accuracy ?? .nan) (\(expectedAccuracy))")
                 XCTAssertEqual(auc, expectedAUC, accuracy: tolerance, "\(task.dataset) \(comparison.model)")
                 if comparison.model == .logisticRegression {
-                    XCTAssertEqual(comparison.trainOnReal.accuracy ?? -1, expectedAccuracy, accuracy: 2e-3)
+                    XCTAssertEqual(comparison.trainOnReal.accuracy ?? -1, expectedAccuracy,
+                                   accuracy: 1 / Double(section.testRows) + 5e-5)
                 }
                 // Synthetic = the training rows themselves: TSTR equals TRTR exactly.
                 XCTAssertEqual(comparison.trainOnSynthetic, comparison.trainOnReal)

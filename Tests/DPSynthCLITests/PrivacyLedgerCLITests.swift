@@ -27,8 +27,8 @@ final class PrivacyLedgerCLITests: XCTestCase {
                        "budget of dataset \(fingerprint): ε = 4 at δ = 1e-05; spent so far ε = 0 over 0 release(s)")
 
         let ledger = try BudgetLedger(url: URL(fileURLWithPath: ledgerPath))
-        let parameters = DPSGDParameters(samplingProbability: 0.01, noiseMultiplier: 1.1, clippingNorm: 1, steps: 1000)
-        try ledger.record(try .dpsgd(dataset: fingerprint, label: "model-a", parameters: parameters, schemaEpsilon: 0.1, delta: 1e-5))
+        let training = DPSGDPrivacyFacts(samplingProbability: 0.01, noiseMultiplier: 1.1, steps: 1000, noiseIsCryptographicallySecure: true)
+        try ledger.record(try .dpsgd(dataset: fingerprint, label: "model-a", training: training, clippingNorm: 1, schemaEpsilon: 0.1, delta: 1e-5))
 
         let show = try XCTUnwrap(try DPSynthCommand.parseAsRoot(
             ["ledger", "show", "--dataset", fingerprint.hexDigest, "--json", "--ledger", ledgerPath]) as? LedgerShowCommand)

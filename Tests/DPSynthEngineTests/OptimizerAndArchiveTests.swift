@@ -90,6 +90,12 @@ final class ParameterArchiveTests: XCTestCase {
             guard case .truncated(let offset)? = error as? ParameterArchiveError else { return XCTFail("\(error)") }
             XCTAssertLessThan(offset, bytes.count - 3)
         }
+        // A corrupt header claiming 2^31 × 2^31 values is an error, not an overflow.
+        var huge = Array("DPSP".utf8) + [1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0] + Array("a".utf8) + [2, 0, 0, 0]
+        huge += [0xff, 0xff, 0xff, 0x7f, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0x7f, 0, 0, 0, 0]
+        XCTAssertThrowsError(try ParameterArchive.load(huge, into: [])) { error in
+            guard case .truncated? = error as? ParameterArchiveError else { return XCTFail("\(error)") }
+        }
         XCTAssertThrowsError(try model(seed: 1).loadParameters(from: [0, 1, 2, 3])) { error in
             XCTAssertEqual(error as? ParameterArchiveError, .notAnArchive)
         }

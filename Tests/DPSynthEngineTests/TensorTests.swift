@@ -64,4 +64,28 @@ final class TensorTests: XCTestCase {
         XCTAssertEqual(a.scalars, [1, 2, 3])
         XCTAssertEqual(b.scalars, [9, 2, 3])
     }
+
+    func testRandomTensorsAreSeeded() {
+        let a = Tensor.randomNormal(shape: [3, 4], standardDeviation: 2, random: SeededGenerator(seed: 1))
+        XCTAssertTrue(a.hasSameValues(as: Tensor.randomNormal(shape: [3, 4], standardDeviation: 2, random: SeededGenerator(seed: 1))))
+        XCTAssertFalse(a.hasSameValues(as: Tensor.randomNormal(shape: [3, 4], standardDeviation: 2, random: SeededGenerator(seed: 2))))
+        let u = Tensor.randomUniform(shape: [1000], in: -1...3, random: SeededGenerator(seed: 3)).scalars
+        XCTAssertTrue(u.allSatisfy { $0 >= -1 && $0 <= 3 })
+        XCTAssertEqual(Double(u.reduce(0, +)) / 1000, 1, accuracy: 0.15)
+    }
+
+    func testHardGumbelSoftmaxIsOneHotWithTheSoftGradient() {
+        let logits = Tensor(shape: [2, 3], scalars: [0.1, 2, -1, 1, 0, 0.5]).requiringGradient()
+        let hard = gumbelSoftmax(logits, temperature: 0.5, hard: true, random: SeededGenerator(seed: 4))
+        let soft = gumbelSoftmax(logits, temperature: 0.5, random: SeededGenerator(seed: 4))
+        for row in 0..<2 {
+            let values = (0..<3).map { hard[row, $0] }
+            XCTAssertEqual(values.filter { $0 == 1 }.count, 1)
+            XCTAssertEqual(values.filter { $0 == 0 }.count, 2)
+        }
+        let weights = Tensor(shape: [2, 3], scalars: [1, -2, 3, 0.5, 1, -1])
+        let hardGradient = gradients(of: (hard * weights).sum(), withRespectTo: [logits])[0]
+        let softGradient = gradients(of: (soft * weights).sum(), withRespectTo: [logits])[0]
+        XCTAssertEqual(hardGradient.scalars, softGradient.scalars)
+    }
 }

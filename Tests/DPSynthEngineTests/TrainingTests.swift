@@ -6,38 +6,11 @@ import DPSynthTestSupport
 
 /// End-to-end learning: a classifier on real data, a small GAN, and seeded determinism.
 final class TrainingTests: XCTestCase {
-    /// WDBC as standardised features, labels (1 = malignant), and the fixed test split.
-    private func breastCancer() throws -> (train: (Tensor, Tensor), test: (Tensor, [Float])) {
-        let text = try String(contentsOf: SharedData.url("data/breast_cancer_wdbc.csv"), encoding: .utf8)
-        var lines = text.split(whereSeparator: \.isNewline)
-        let header = lines.removeFirst().split(separator: ",")
-        guard let labelColumn = header.firstIndex(of: "diagnosis") else { throw CocoaError(.fileReadCorruptFile) }
-        var features: [[Float]] = [], labels: [Float] = []
-        for line in lines {
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            labels.append(fields[labelColumn] == "malignant" ? 1 : 0)
-            features.append(fields.enumerated().filter { $0.offset != labelColumn }.map { Float($0.element) ?? .nan })
-        }
-        let testRows = Set(try String(contentsOf: SharedData.url("data/splits/breast_cancer_wdbc_test_rows.txt"), encoding: .utf8)
-            .split(whereSeparator: \.isNewline).compactMap { Int($0) })
-        XCTAssertEqual(features.count, 569)
-        XCTAssertEqual(testRows.count, 114)
-        let trainRows = (0..<features.count).filter { !testRows.contains($0) }
-        let width = features[0].count
-        // Standardise with training statistics only.
-        var mean = [Float](repeating: 0, count: width), deviation = [Float](repeating: 0, count: width)
-        for row in trainRows { for j in 0..<width { mean[j] += features[row][j] / Float(trainRows.count) } }
-        for row in trainRows { for j in 0..<width { deviation[j] += pow(features[row][j] - mean[j], 2) / Float(trainRows.count) } }
-        func matrix(_ rows: [Int]) -> Tensor {
-            Tensor(shape: [rows.count, width], scalars: rows.flatMap { row in (0..<width).map { (features[row][$0] - mean[$0]) / deviation[$0].squareRoot() } })
-        }
-        let sortedTest = testRows.sorted()
-        return ((matrix(trainRows), Tensor(shape: [trainRows.count, 1], scalars: trainRows.map { labels[$0] })),
-                (matrix(sortedTest), sortedTest.map { labels[$0] }))
-    }
-
     func testTwoLayerClassifierReachesNinetyFivePercentOnBreastCancer() throws {
-        let ((x, y), (testX, testY)) = try breastCancer()
+        let data = try BreastCancerData()
+        let (x, y) = (data.trainFeatures, data.trainLabels)
+        XCTAssertEqual(x.shape, [455, 30])
+        XCTAssertEqual(data.testLabels.count, 114)
         let random = SeededGenerator(seed: 1)
         let model = MLP(sizes: [30, 16, 1], name: "classifier", hiddenActivation: .relu, weightInitializer: .heNormal, random: random)
         let optimizer = Adam(parameters: model.parameters, learningRate: 1e-2)
@@ -51,9 +24,7 @@ final class TrainingTests: XCTestCase {
                 optimizer.step(gradients: gradients(of: loss, withRespectTo: model.parameters))
             }
         }
-        let logits = withoutGradients { model(testX) }.scalars
-        let correct = zip(logits, testY).filter { ($0 > 0 ? 1 : 0) == $1 }.count
-        let accuracy = Double(correct) / Double(testY.count)
+        let accuracy = data.testAccuracy(logits: withoutGradients { model(data.testFeatures) })
         print("WDBC test accuracy \(accuracy)")
         XCTAssertGreaterThanOrEqual(accuracy, 0.95, "test accuracy \(accuracy)")
     }

@@ -15,7 +15,7 @@ final class LedgerTests: XCTestCase {
     }
 
     private let dataset = DatasetFingerprint(data: Data("age,stage\n51,2\n".utf8))
-    private let parameters = DPSGDParameters(samplingProbability: 0.01, noiseMultiplier: 1.1, clippingNorm: 1, steps: 1000)
+    private let training = DPSGDPrivacyFacts(samplingProbability: 0.01, noiseMultiplier: 1.1, steps: 1000, noiseIsCryptographicallySecure: true)
 
     func testMissingParentFoldersAreCreated() throws {
         let url = directory.appendingPathComponent("a/b/ledger.sqlite")
@@ -45,21 +45,27 @@ final class LedgerTests: XCTestCase {
 
     func testReleaseRoundTripsExactly() throws {
         let url = directory.appendingPathComponent("ledger.sqlite")
-        let release = try LedgerRelease.dpsgd(dataset: dataset, label: "out/synthetic.csv", parameters: parameters,
+        let release = try LedgerRelease.dpsgd(dataset: dataset, label: "out/synthetic.csv", training: training, clippingNorm: 1,
                                               schemaEpsilon: 0.1, delta: 1e-5, accountants: [.rdp])
         try BudgetLedger(url: url).record(release)
         let stored = try BudgetLedger(url: url).releases(for: dataset)
         XCTAssertEqual(stored.count, 1)
         let first = try XCTUnwrap(stored.first)
         XCTAssertEqual(first.label, "out/synthetic.csv")
-        XCTAssertEqual(first.parameters, parameters)
-        XCTAssertEqual(first.event, parameters.event)
+        XCTAssertEqual(first.training, training)
+        XCTAssertEqual(first.clippingNorm, 1)
+        XCTAssertEqual(first.event, training.event)
         XCTAssertEqual(first.rdpOrders, RDPAccountant.defaultOrders)
         XCTAssertEqual(first.rdpCurve, release.rdpCurve, "curves are stored bit for bit")
         XCTAssertEqual(first.epsilonByAccountant[.rdp], release.epsilonByAccountant[.rdp])
         XCTAssertNil(first.epsilonByAccountant[.pld])
         XCTAssertEqual(first.schemaEpsilon, 0.1)
         XCTAssertEqual(first.recordedAt.timeIntervalSince1970, release.recordedAt.timeIntervalSince1970, accuracy: 1e-3)
+        // A seeded run is recorded as such.
+        let seeded = DPSGDPrivacyFacts(samplingProbability: training.samplingProbability, noiseMultiplier: training.noiseMultiplier,
+                                   steps: training.steps, noiseIsCryptographicallySecure: false)
+        try BudgetLedger(url: url).record(try .dpsgd(dataset: dataset, label: "seeded", training: seeded, clippingNorm: 2, delta: 1e-5))
+        XCTAssertEqual(try BudgetLedger(url: url).releases(for: dataset).last?.training?.noiseIsCryptographicallySecure, false)
         XCTAssertEqual(BudgetLedger.decode(BudgetLedger.encode([1.5, .infinity, -0.0])), [1.5, .infinity, -0.0])
     }
 
@@ -67,14 +73,14 @@ final class LedgerTests: XCTestCase {
     /// (schema spends as pure DP); another dataset's releases do not count.
     func testReleasesOfADatasetCompose() throws {
         let ledger = try BudgetLedger(url: directory.appendingPathComponent("ledger.sqlite"))
-        let second = DPSGDParameters(samplingProbability: 0.05, noiseMultiplier: 2, clippingNorm: 0.5, steps: 300)
-        try ledger.record(try .dpsgd(dataset: dataset, label: "first", parameters: parameters, schemaEpsilon: 0.2, delta: 1e-5))
-        try ledger.record(try .dpsgd(dataset: dataset, label: "second", parameters: second, delta: 1e-6))
+        let second = DPSGDPrivacyFacts(samplingProbability: 0.05, noiseMultiplier: 2, steps: 300, noiseIsCryptographicallySecure: true)
+        try ledger.record(try .dpsgd(dataset: dataset, label: "first", training: training, clippingNorm: 1, schemaEpsilon: 0.2, delta: 1e-5))
+        try ledger.record(try .dpsgd(dataset: dataset, label: "second", training: second, clippingNorm: 0.5, delta: 1e-6))
         let otherDataset = DatasetFingerprint(data: Data("other".utf8))
-        try ledger.record(try .dpsgd(dataset: otherDataset, label: "elsewhere", parameters: second, delta: 1e-5))
+        try ledger.record(try .dpsgd(dataset: otherDataset, label: "elsewhere", training: second, clippingNorm: 0.5, delta: 1e-5))
 
         var expected = RDPAccountant()
-        try expected.compose(.composed([parameters.event, .pureDP(epsilon: 0.2), second.event]))
+        try expected.compose(.composed([training.event, .pureDP(epsilon: 0.2), second.event]))
         let spending = try ledger.spending(for: dataset)
         XCTAssertEqual(spending.releaseCount, 2)
         XCTAssertEqual(spending.delta, 1e-5, "without a budget, the largest recorded δ")
@@ -83,7 +89,7 @@ final class LedgerTests: XCTestCase {
         XCTAssertEqual(Set(try ledger.datasets()), [dataset, otherDataset])
 
         var pld = PLDAccountant()
-        try pld.compose(.composed([parameters.event, .pureDP(epsilon: 0.2), second.event]))
+        try pld.compose(.composed([training.event, .pureDP(epsilon: 0.2), second.event]))
         let pldSpending = try ledger.spending(for: dataset, accountant: .pld)
         XCTAssertEqual(pldSpending.accountant, .pld)
         XCTAssertNil(pldSpending.order)
@@ -101,13 +107,13 @@ final class LedgerTests: XCTestCase {
         let ledger = try BudgetLedger(url: directory.appendingPathComponent("ledger.sqlite"))
         try ledger.setBudget(try PrivacyBudget(epsilon: 3, delta: 1e-5), for: dataset)
         // q = 0.01, σ = 1.1, 1000 steps costs about ε = 1.2 at δ = 1e-5 by RDP.
-        let projected = try ledger.checkBudget(fingerprint: dataset, plannedEvent: parameters.event, delta: 1e-5)
+        let projected = try ledger.checkBudget(fingerprint: dataset, plannedEvent: training.event, delta: 1e-5)
         XCTAssertLessThan(projected.epsilon, 3)
         XCTAssertEqual(projected.releaseCount, 0)
-        try ledger.record(try .dpsgd(dataset: dataset, label: "first", parameters: parameters, delta: 1e-5))
-        try ledger.record(try .dpsgd(dataset: dataset, label: "second", parameters: parameters, delta: 1e-5))
+        try ledger.record(try .dpsgd(dataset: dataset, label: "first", training: training, clippingNorm: 1, delta: 1e-5))
+        try ledger.record(try .dpsgd(dataset: dataset, label: "second", training: training, clippingNorm: 1, delta: 1e-5))
         let spent = try ledger.spending(for: dataset).epsilon
-        let tooMuch = DPSGDParameters(samplingProbability: 0.01, noiseMultiplier: 1.1, clippingNorm: 1, steps: 5000)
+        let tooMuch = DPSGDPrivacyFacts(samplingProbability: 0.01, noiseMultiplier: 1.1, steps: 5000, noiseIsCryptographicallySecure: true)
         XCTAssertThrowsError(try ledger.checkBudget(fingerprint: dataset, plannedEvent: tooMuch.event, delta: 1e-5)) { error in
             guard case .budgetExceeded(let fingerprint, let budget, let delta, let spentEpsilon, let projectedEpsilon) = error as? LedgerError else {
                 return XCTFail("\(error)")
@@ -124,12 +130,41 @@ final class LedgerTests: XCTestCase {
         XCTAssertThrowsError(try ledger.checkBudget(fingerprint: dataset, plannedEvent: .pureDP(epsilon: 2.5), delta: 1e-5))
     }
 
-    /// Two writers with their own connections record at the same time; nothing is lost.
+    /// An (ε, δ) schema spend (thresholded category selection) composes by basic composition:
+    /// its δ is taken from the budget's before the accountant is asked, its ε added after.
+    func testApproximateSchemaSpendComposesBasically() throws {
+        let ledger = try BudgetLedger(url: directory.appendingPathComponent("ledger.sqlite"))
+        try ledger.setBudget(try PrivacyBudget(epsilon: 3, delta: 1e-5), for: dataset)
+        let release = try LedgerRelease.dpsgd(dataset: dataset, label: "with categories", training: training, clippingNorm: 1,
+                                              schemaEpsilon: 0.3, schemaDelta: 1e-6, delta: 1e-5)
+        var accountant = RDPAccountant()
+        try accountant.compose(training.event)
+        let expected = try accountant.epsilon(forDelta: 1e-5 - 1e-6) + 0.3
+        XCTAssertEqual(try XCTUnwrap(release.epsilonByAccountant[.rdp]), expected, accuracy: 1e-12)
+        try ledger.record(release)
+        let spending = try ledger.spending(for: dataset)
+        XCTAssertEqual(spending.epsilon, expected, accuracy: 1e-12)
+        XCTAssertEqual(spending.schemaDelta, 1e-6)
+        XCTAssertEqual(try ledger.releases(for: dataset).first?.schemaDelta, 1e-6)
+        // A second (ε, δ) spend planned: both δs come off the budget's δ, both εs add.
+        let projected = try ledger.checkBudget(fingerprint: dataset, plannedEvent: .composed([]),
+                                               plannedSchemaSpend: (0.2, 2e-6), delta: 1e-5)
+        XCTAssertEqual(projected.epsilon, try accountant.epsilon(forDelta: 1e-5 - 3e-6) + 0.5, accuracy: 1e-12)
+        XCTAssertThrowsError(try ledger.checkBudget(fingerprint: dataset, plannedEvent: .composed([]),
+                                                    plannedSchemaSpend: (0.1, 1e-5), delta: 1e-5),
+                             "δ exhausted: ε = ∞ is over any budget")
+        XCTAssertThrowsError(try LedgerRelease.dpsgd(dataset: dataset, label: "", training: training, clippingNorm: 1,
+                                                     schemaEpsilon: 0.1, schemaDelta: 1e-4, delta: 1e-5)) {
+            XCTAssertEqual($0 as? LedgerError, .invalidSchemaSpend(epsilon: 0.1, delta: 1e-4, releaseDelta: 1e-5))
+        }
+    }
+
+    /// Two writers with their own connections create the ledger and record at the same time;
+    /// nothing is lost.
     func testConcurrentWritersLoseNothing() throws {
         let url = directory.appendingPathComponent("ledger.sqlite")
-        _ = try BudgetLedger(url: url)
         let perWriter = 25
-        let release = try LedgerRelease.dpsgd(dataset: dataset, label: "concurrent", parameters: parameters, delta: 1e-5)
+        let release = try LedgerRelease.dpsgd(dataset: dataset, label: "concurrent", training: training, clippingNorm: 1, delta: 1e-5)
         let failures = FailureLog()
         DispatchQueue.concurrentPerform(iterations: 2) { writer in
             do {

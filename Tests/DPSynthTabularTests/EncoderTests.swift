@@ -144,5 +144,54 @@ final class EncoderTests: XCTestCase {
         let streamed = try encoder.encode(.csv(url), batchSize: 97)
         XCTAssertEqual(streamed.matrix, whole.matrix)
         XCTAssertEqual(streamed.report, whole.report)
+        // Small chunks: records cross chunk ends, and most are parsed by the typed callbacks.
+        for chunkSize in [64, 1_000, 7_777] {
+            let typed = try encoder.encodeCSV(url, strict: false, batchSize: 50, chunkSize: chunkSize)
+            XCTAssertEqual(typed.matrix, whole.matrix, "chunk size \(chunkSize)")
+        }
+    }
+
+    func testStreamingStrictEncodingStopsAtAnOutOfBoundValue() throws {
+        let directory = try TemporaryDirectory()
+        var table = try randomTable(rows: 2_000, seed: 6)
+        guard case .numbers(var ages) = table.columns[1] else { return XCTFail("age is numeric") }
+        ages[1_500] = 130
+        table.columns[1] = .numbers(ages)
+        let url = directory.url.appendingPathComponent("mixed.csv")
+        try CSVWriter.write(table, to: url, overwrite: false)
+        let encoder = try TableEncoder(schema: schema)
+        XCTAssertThrowsError(try encoder.encodeCSV(url, strict: true, batchSize: 100, chunkSize: 4_096)) { error in
+            XCTAssertEqual("\(error)", "\(url.path) line 1502, column 'age': 130 lies outside the schema's bounds [18, 100]")
+        }
+        let (_, report) = try encoder.encodeCSV(url, strict: false, batchSize: 100, chunkSize: 4_096)
+        XCTAssertEqual(report.clippedAbove[1], 1)
+    }
+
+    func testStreamingEncodingReportsTheFirstBadFieldWithItsLine() throws {
+        let directory = try TemporaryDirectory()
+        let table = try randomTable(rows: 300, seed: 4)
+        let url = directory.url.appendingPathComponent("mixed.csv")
+        try CSVWriter.write(table, to: url, overwrite: false)
+        var text = try String(contentsOf: url, encoding: .utf8)
+        var lines = text.components(separatedBy: "\n")
+        var fields = lines[250].components(separatedBy: ",")
+        fields[1] = "4O"
+        lines[250] = fields.joined(separator: ",")
+        var short = lines[270].components(separatedBy: ",")
+        short.removeLast()
+        lines[270] = short.joined(separator: ",")
+        text = lines.joined(separator: "\n")
+        try Data(text.utf8).write(to: url)
+        let encoder = try TableEncoder(schema: schema)
+        for chunkSize in [100, 1 << 20] {
+            XCTAssertThrowsError(try encoder.encodeCSV(url, strict: false, batchSize: 64, chunkSize: chunkSize)) { error in
+                XCTAssertEqual("\(error)", "\(url.path) line 251, column 'age': expected an integer, found \"4O\"", "chunk size \(chunkSize)")
+            }
+        }
+        lines[250] = fields.enumerated().map { $0.offset == 1 ? "40" : $0.element }.joined(separator: ",")
+        try Data(lines.joined(separator: "\n").utf8).write(to: url)
+        XCTAssertThrowsError(try encoder.encodeCSV(url, strict: false, batchSize: 64, chunkSize: 100)) { error in
+            XCTAssertEqual("\(error)", "\(url.path) line 271: too few fields: expected 9 (as in the header), found 8")
+        }
     }
 }

@@ -24,7 +24,11 @@ public enum PrivacyCalibration {
         try event(1).validate()
         func epsilon(_ sigma: Double) throws -> Double {
             var accountant = makeAccountant()
-            try accountant.compose(event(sigma))
+            do {
+                try accountant.compose(event(sigma))
+            } catch AccountingError.lossGridTooLarge {
+                return .infinity  // σ so small that the PLD grid overflows: far above any target
+            }
             return try accountant.epsilon(forDelta: delta)
         }
         // Bracket: eps(lower) > target ≥ eps(upper).

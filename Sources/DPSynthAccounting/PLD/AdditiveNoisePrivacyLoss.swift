@@ -175,8 +175,9 @@ struct AdditiveNoisePrivacyLoss {
     /// 2022, "Connect the Dots", Algorithm 1): the discrete distribution on {k·interval} ∪ {∞}
     /// whose hockey-stick curve passes through the mechanism's at every grid ε and lies above it
     /// in between, so every δ (and every composition) is an upper bound.
-    func discretized(interval: Double) -> DiscretePrivacyLoss {
+    func discretized(interval: Double) throws -> DiscretePrivacyLoss {
         let bounds = connectDotsBounds()
+        try DiscretePrivacyLoss.checkGridSize((bounds.upper - bounds.lower) / interval + 2)
         let lowerIndex = Int((bounds.lower / interval).rounded(.down))
         let upperIndex = Int((bounds.upper / interval).rounded(.up))
         var deltas = (lowerIndex...upperIndex).map { hockeyStick(epsilon: Double($0) * interval) }

@@ -15,6 +15,7 @@ public struct DiscretePrivacyLoss: Sendable {
     public let interval: Double
     /// The loss of `probabilities[0]`, in grid steps.
     public private(set) var lowerIndex: Int
+    /// P[L = (lowerIndex + k)·interval] for k = 0, 1, …
     public private(set) var probabilities: [Double]
     /// Probability of an infinite privacy loss.
     public private(set) var infinityMass: Double
@@ -22,6 +23,19 @@ public struct DiscretePrivacyLoss: Sendable {
     /// Tail mass dp_accounting cuts at each composition.
     public static let defaultTailMassTruncation = 1e-15
 
+    /// Largest loss grid the accountant builds (2²⁴ points: 128 MiB per array, a few arrays in
+    /// flight during an FFT). Larger grids mean per-step losses of hundreds of nats, where RDP is
+    /// the practical accountant anyway.
+    public static let maximumGridPoints = 1 << 24
+
+    static func checkGridSize(_ points: Double) throws {
+        guard points <= Double(maximumGridPoints) else {
+            throw AccountingError.lossGridTooLarge(points: points.isFinite ? Int(points) : Int.max,
+                                                   limit: maximumGridPoints)
+        }
+    }
+
+    /// A distribution from its grid probabilities (they and `infinityMass` should sum to 1).
     public init(interval: Double, lowerIndex: Int, probabilities: [Double], infinityMass: Double) {
         self.interval = interval
         self.lowerIndex = lowerIndex
@@ -43,8 +57,9 @@ public struct DiscretePrivacyLoss: Sendable {
 
     /// The distribution of the sum of independent losses drawn from `self` and `other`.
     public func composed(with other: DiscretePrivacyLoss,
-                         tailMassTruncation: Double = defaultTailMassTruncation) -> DiscretePrivacyLoss {
+                         tailMassTruncation: Double = defaultTailMassTruncation) throws -> DiscretePrivacyLoss {
         precondition(interval == other.interval, "cannot compose losses discretised at \(interval) and \(other.interval)")
+        try Self.checkGridSize(Double(probabilities.count + other.probabilities.count))
         let convolution = Self.convolve(probabilities, other.probabilities)
         let infinity = infinityMass + other.infinityMass - infinityMass * other.infinityMass
         return Self.truncatingTails(interval: interval, lowerIndex: lowerIndex + other.lowerIndex,
@@ -57,7 +72,7 @@ public struct DiscretePrivacyLoss: Sendable {
     /// `tailMassTruncation` of mass falls outside it; that mass is added to +∞
     /// (dp_accounting `pld/common.py` `compute_self_convolve_bounds`, `self_convolve`).
     public func selfComposed(_ count: Int,
-                             tailMassTruncation: Double = defaultTailMassTruncation) -> DiscretePrivacyLoss {
+                             tailMassTruncation: Double = defaultTailMassTruncation) throws -> DiscretePrivacyLoss {
         precondition(count >= 1, "self-composition count must be ≥ 1, found \(count)")
         if count == 1 { return self }
         let infinity = tailMassTruncation - Double.expMinusOne(Double(count) * Double.log(onePlus: -infinityMass))
@@ -69,7 +84,8 @@ public struct DiscretePrivacyLoss: Sendable {
         }
         let (lowerBound, upperBound) = selfConvolutionBounds(count: count, tailMassTruncation: tailMassTruncation)
         let outputCount = upperBound - lowerBound + 1
-        let fft = RealFFT(count: max(2, FFT.length(atLeast: max(outputCount, n))))
+        try Self.checkGridSize(Double(outputCount))
+        let fft = RealFFT(count: RealFFT.length(atLeast: max(outputCount, n)))
         var (real, imaginary) = fft.forward(probabilities)
         for index in real.indices {
             (real[index], imaginary[index]) = Self.power(real[index], imaginary[index], count)
@@ -144,7 +160,7 @@ public struct DiscretePrivacyLoss: Sendable {
             }
             return output
         }
-        let fft = RealFFT(count: max(2, FFT.length(atLeast: outputCount)))
+        let fft = RealFFT(count: RealFFT.length(atLeast: outputCount))
         var (xr, xi) = fft.forward(x)
         let (yr, yi) = fft.forward(y)
         for k in xr.indices {

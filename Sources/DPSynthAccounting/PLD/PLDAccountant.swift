@@ -17,6 +17,8 @@ public struct PLDAccountant: PrivacyAccountant {
 
     public var kind: AccountantKind { .pld }
 
+    /// An empty accountant whose losses live on a grid of `valueDiscretizationInterval` nats
+    /// (dp_accounting's default 1e-4: ε exact to about that much per composition).
     public init(valueDiscretizationInterval: Double = 1e-4) {
         precondition(valueDiscretizationInterval > 0, "discretisation interval must be > 0")
         self.valueDiscretizationInterval = valueDiscretizationInterval
@@ -26,9 +28,9 @@ public struct PLDAccountant: PrivacyAccountant {
     public mutating func compose(_ event: DPEvent) throws {
         try event.validate()
         try Self.checkSupport(event)
-        guard let pld = distribution(of: event) else { return }
+        guard let pld = try distribution(of: event) else { return }
         if pld.remove.infinityMass >= 1 { containsNonPrivateEvent = true; return }
-        distribution = distribution.composed(with: pld)
+        distribution = try distribution.composed(with: pld)
     }
 
     public func epsilon(forDelta delta: Double) throws -> Double {
@@ -60,27 +62,27 @@ public struct PLDAccountant: PrivacyAccountant {
     }
 
     /// The loss distribution of a supported, validated event; nil when it reveals nothing.
-    private func distribution(of event: DPEvent) -> PrivacyLossDistribution? {
+    private func distribution(of event: DPEvent) throws -> PrivacyLossDistribution? {
         let interval = valueDiscretizationInterval
         switch event {
         case .gaussian(let sigma):
             if sigma == 0 { return .nonPrivate(interval: interval) }
-            return .additiveNoise(.gaussian(standardDeviation: sigma), samplingProbability: 1, interval: interval)
+            return try .additiveNoise(.gaussian(standardDeviation: sigma), samplingProbability: 1, interval: interval)
         case .laplace(let scale):
             if scale == 0 { return .nonPrivate(interval: interval) }
-            return .additiveNoise(.laplace(scale: scale), samplingProbability: 1, interval: interval)
+            return try .additiveNoise(.laplace(scale: scale), samplingProbability: 1, interval: interval)
         case .pureDP(let epsilon):
             if epsilon == 0 { return nil }
-            return .pureDP(epsilon: epsilon, interval: interval)
+            return try .pureDP(epsilon: epsilon, interval: interval)
         case .poissonSampled(let q, let inner):
             if q == 0 { return nil }
             switch inner {
             case .gaussian(let sigma):
                 if sigma == 0 { return .nonPrivate(interval: interval) }
-                return .additiveNoise(.gaussian(standardDeviation: sigma), samplingProbability: q, interval: interval)
+                return try .additiveNoise(.gaussian(standardDeviation: sigma), samplingProbability: q, interval: interval)
             case .laplace(let scale):
                 if scale == 0 { return .nonPrivate(interval: interval) }
-                return .additiveNoise(.laplace(scale: scale), samplingProbability: q, interval: interval)
+                return try .additiveNoise(.laplace(scale: scale), samplingProbability: q, interval: interval)
             default:
                 return nil  // refused by checkSupport
             }
@@ -88,17 +90,17 @@ public struct PLDAccountant: PrivacyAccountant {
             if count == 0 { return nil }
             // n Gaussian releases of one query are one Gaussian with σ/√n (dp_accounting does the same).
             if case .gaussian(let sigma) = inner, sigma > 0 {
-                return distribution(of: .gaussian(noiseMultiplier: sigma / Double(count).squareRoot()))
+                return try distribution(of: .gaussian(noiseMultiplier: sigma / Double(count).squareRoot()))
             }
-            guard let single = distribution(of: inner) else { return nil }
+            guard let single = try distribution(of: inner) else { return nil }
             if single.remove.infinityMass >= 1 { return single }
-            return single.selfComposed(count)
+            return try single.selfComposed(count)
         case .composed(let events):
             var total: PrivacyLossDistribution?
             for inner in events {
-                guard let part = distribution(of: inner) else { continue }
+                guard let part = try distribution(of: inner) else { continue }
                 if part.remove.infinityMass >= 1 { return part }
-                total = total.map { $0.composed(with: part) } ?? part
+                total = try total.map { try $0.composed(with: part) } ?? part
             }
             return total
         }

@@ -20,19 +20,20 @@ struct PrivacyLossDistribution {
 
     /// A Poisson-sampled additive-noise mechanism (q = 1: no sampling).
     static func additiveNoise(_ noise: AdditiveNoisePrivacyLoss.Noise, samplingProbability: Double,
-                              interval: Double) -> PrivacyLossDistribution {
-        let remove = AdditiveNoisePrivacyLoss(noise: noise, samplingProbability: samplingProbability,
-                                              adjacency: .remove).discretized(interval: interval)
+                              interval: Double) throws -> PrivacyLossDistribution {
+        let remove = try AdditiveNoisePrivacyLoss(noise: noise, samplingProbability: samplingProbability,
+                                                  adjacency: .remove).discretized(interval: interval)
         if samplingProbability == 1 { return PrivacyLossDistribution(remove: remove, add: nil) }
-        let add = AdditiveNoisePrivacyLoss(noise: noise, samplingProbability: samplingProbability,
-                                           adjacency: .add).discretized(interval: interval)
+        let add = try AdditiveNoisePrivacyLoss(noise: noise, samplingProbability: samplingProbability,
+                                               adjacency: .add).discretized(interval: interval)
         return PrivacyLossDistribution(remove: remove, add: add)
     }
 
     /// The worst-case loss of any ε-DP mechanism: +ε with probability e^ε/(1 + e^ε), −ε otherwise
     /// (Kairouz, Oh & Viswanath 2015: randomized response dominates every ε-DP mechanism). Losses
     /// are rounded up to the grid, which only increases δ.
-    static func pureDP(epsilon: Double, interval: Double) -> PrivacyLossDistribution {
+    static func pureDP(epsilon: Double, interval: Double) throws -> PrivacyLossDistribution {
+        try DiscretePrivacyLoss.checkGridSize(2 * epsilon / interval + 2)
         let upperIndex = Int((epsilon / interval).rounded(.up))
         let lowerIndex = Int((-epsilon / interval).rounded(.up))
         let upperMass = 1 / (1 + Double.exp(-epsilon))
@@ -46,15 +47,15 @@ struct PrivacyLossDistribution {
             add: nil)
     }
 
-    func composed(with other: PrivacyLossDistribution) -> PrivacyLossDistribution {
-        let remove = self.remove.composed(with: other.remove)
+    func composed(with other: PrivacyLossDistribution) throws -> PrivacyLossDistribution {
+        let remove = try self.remove.composed(with: other.remove)
         if add == nil && other.add == nil { return PrivacyLossDistribution(remove: remove, add: nil) }
-        let add = (self.add ?? self.remove).composed(with: other.add ?? other.remove)
+        let add = try (self.add ?? self.remove).composed(with: other.add ?? other.remove)
         return PrivacyLossDistribution(remove: remove, add: add)
     }
 
-    func selfComposed(_ count: Int) -> PrivacyLossDistribution {
-        PrivacyLossDistribution(remove: remove.selfComposed(count), add: add?.selfComposed(count))
+    func selfComposed(_ count: Int) throws -> PrivacyLossDistribution {
+        PrivacyLossDistribution(remove: try remove.selfComposed(count), add: try add?.selfComposed(count))
     }
 
     func epsilon(forDelta delta: Double) -> Double {

@@ -12,6 +12,7 @@ public struct RDPAccountant: PrivacyAccountant {
     public static let defaultOrders: [Double] =
         (1..<100).map { 1 + Double($0) / 10 } + (11..<64).map(Double.init) + [128, 256, 512, 1024]
 
+    /// The Rényi orders α tracked (each > 1).
     public let orders: [Double]
     /// Accumulated RDP at each of `orders` (+∞ where an order is unbounded or was dropped).
     public private(set) var rdp: [Double]

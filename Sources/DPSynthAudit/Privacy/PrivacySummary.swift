@@ -1,14 +1,8 @@
-/// How the schema's numeric bounds and category lists were obtained. Anything the generator
-/// learns from the data outside its DP training loop must be public or paid for.
-public enum SchemaBoundsSource: String, Codable, Sendable {
-    /// Declared public in the schema (domain knowledge, a data dictionary): costs no ε.
-    case declaredPublic = "declared_public"
-    /// Read from the private data and accepted by the user without paying: the guarantee
-    /// below does not cover what the bounds reveal (for example an extreme value).
-    case acceptedDataBounds = "accepted_data_bounds"
-    /// Estimated with a DP mechanism; its ε is `schemaEpsilon` and is part of the total.
-    case paidFromBudget = "paid_from_budget"
-}
+import DPSynthModels
+
+/// How the schema's numeric bounds and category lists were obtained: the model file's own
+/// type, so the report shows exactly what the privacy record says.
+public typealias SchemaBoundsSource = PrivacyRecord.SchemaBoundsSource
 
 /// ε after a number of training steps, for the privacy-over-training plot. Each point must
 /// come from an accountant call; the audit only draws them.

@@ -1,3 +1,4 @@
+import DPSynthTabular
 import Foundation
 
 /// What was compared: names and sizes.
@@ -39,20 +40,20 @@ public struct AuditReport: Codable, Sendable, Equatable {
     }
 
     /// Writes `report.json` and `report.html` into `directory` (created if needed), each
-    /// atomically. Returns the two files' URLs.
+    /// atomically (`AtomicFile`: temporary file, flush, rename). Returns the two files' URLs.
     @discardableResult
     public func write(to directory: URL) throws -> (json: URL, html: URL) {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw AtomicWriteError.cannotWrite(path: directory.path, reason: error.localizedDescription)
+            throw TabularError.unwritableFile(path: directory.path, reason: "cannot create the report directory (\(error.localizedDescription))")
         }
         let json = directory.appendingPathComponent("report.json")
         let html = directory.appendingPathComponent("report.html")
         var jsonBytes = try jsonData()
         jsonBytes.append(0x0A)
-        try writeAtomically(jsonBytes, to: json)
-        try writeAtomically(Data(AuditReportHTML.render(self).utf8), to: html)
+        try AtomicFile.write(jsonBytes, to: json, overwrite: true)
+        try AtomicFile.write(Data(AuditReportHTML.render(self).utf8), to: html, overwrite: true)
         return (json, html)
     }
 }

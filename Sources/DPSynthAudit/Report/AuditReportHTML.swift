@@ -92,7 +92,7 @@ public enum AuditReportHTML {
         switch source {
         case .declaredPublic: return "declared public"
         case .acceptedDataBounds: return "read from the data (not covered)"
-        case .paidFromBudget: return "paid from the budget"
+        case .paidFor: return "paid from the budget"
         }
     }
 
@@ -107,9 +107,9 @@ public enum AuditReportHTML {
         for column in utility.columns {
             let score = column.score.map { String(format: "%.3f", $0) } ?? "—"
             let bar = column.score.map { "<span class=\"bar\"><span style=\"width:\(SVGCharts.f(Swift.max(0, $0) * 100))%\"></span></span>" } ?? ""
-            html += "<tr><td>\(column.name.htmlEscaped)</td><td>\(column.kind.htmlEscaped)</td><td>\(column.metric.rawValue)</td><td class=\"num\">\(score)</td><td>\(bar)</td><td class=\"num\">\(percent(column.realNullRate))</td><td class=\"num\">\(percent(column.syntheticNullRate))</td></tr>"
+            html += "<tr><td>\(column.name.htmlEscaped)</td><td>\(column.kind.htmlEscaped)</td><td>\(column.metric.rawValue)</td><td class=\"num\">\(score)</td><td>\(bar)</td><td class=\"num\">\(percent(column.realNullRate))</td><td class=\"num\(column.nullRateDifference > 0.05 ? " flag" : "")\">\(percent(column.syntheticNullRate))</td></tr>"
         }
-        html += "</tbody></table>"
+        html += "</tbody></table><p class=\"explain\">Missing-value shares that differ from the real data's by more than 5 percentage points are marked in red.</p>"
         html += "<h3>Distributions, real <span class=\"key real\"></span> vs synthetic <span class=\"key synthetic\"></span></h3><div class=\"grid\">"
         for column in utility.columns {
             let distribution = column.distribution
@@ -174,7 +174,7 @@ public enum AuditReportHTML {
     .caveat{margin:6px 0}.warn-text{color:#a61e4d;font-weight:600}
     .explain{color:var(--muted);font-size:14px}.scores{font-size:16px}
     table{border-collapse:collapse;margin:8px 0}th,td{padding:4px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
-    td.num{text-align:right;font-variant-numeric:tabular-nums}
+    td.num{text-align:right;font-variant-numeric:tabular-nums}td.flag{color:#a61e4d;font-weight:600}
     table.data thead th{background:#f0f4f8}.facts-table th{font-weight:500;color:var(--muted)}
     .bar{display:inline-block;width:120px;height:10px;background:#edf2f7;border-radius:3px}.bar span{display:block;height:10px;background:var(--real);border-radius:3px}
     .two{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}

@@ -22,7 +22,7 @@ enum AuditStatements {
             if privacy.guarantee != nil {
                 caveats.append("Warning: column bounds and category lists were read from the private data without protection. The guarantee does not cover what they reveal (for example the largest value of a column).")
             }
-        case .paidFromBudget:
+        case .paidFor:
             let schemaEpsilon = privacy.guarantee.map { formatNumber($0.schemaEpsilon, significantDigits: 3) } ?? "?"
             caveats.append("Column bounds and category lists were estimated with a differentially private mechanism (ε = \(schemaEpsilon), included in the total).")
         }

@@ -81,7 +81,7 @@ enum SVGCharts {
             guard let i = index[pair.firstColumn], let j = index[pair.secondColumn], let score = pair.score else { continue }
             loss[j][i] = 1 - score
         }
-        let cell = count > 14 ? 22.0 : 40.0
+        let cell = count <= 12 ? 40.0 : (count <= 24 ? 30.0 : 16.0)
         let labelWidth = 110.0
         let width = labelWidth + cell * Double(count) + 10
         let height = cell * Double(count - 1) + 64
@@ -97,7 +97,7 @@ enum SVGCharts {
                 }
                 let intensity = Swift.min(value / 0.5, 1)
                 svg += "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(cell - 1))\" height=\"\(f(cell - 1))\" fill=\"\(heatColour(intensity))\"><title>\(columns[column].htmlEscaped) × \(columns[row].htmlEscaped): score \(formatNumber(1 - value, significantDigits: 3))</title></rect>"
-                if count <= 14 {
+                if count <= 24 {
                     let textClass = intensity > 0.55 ? "cell light" : "cell"
                     svg += "<text x=\"\(f(x + cell / 2))\" y=\"\(f(y + cell / 2 + 3))\" class=\"\(textClass)\" text-anchor=\"middle\">\(String(format: "%.2f", value))</text>"
                 }

@@ -104,8 +104,10 @@ public struct DistanceToClosestRecord: Sendable {
                                         }
                                         if sum >= best { continue }
                                         let otherNumeric = other * numericWidth
-                                        for k in 0..<numericWidth {
+                                        var k = 0
+                                        while k < numericWidth && sum < best {
                                             sum += Swift.min(Swift.abs(queryNumeric[numericBase + k] - referenceNumeric[otherNumeric + k]), 1)
+                                            k += 1
                                         }
                                         if sum < best {
                                             best = sum

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Numeric columns: 20 equal bins over the real column's range (synthetic values outside it
 /// go to the end bins, so nothing is silently dropped). Categorical columns: the 12 most
-/// frequent real categories, then "other"; missing values are a bar of their own when present.
+/// frequent real categories, then "other". Missing values are a bar of their own when present.
 enum ColumnDistributionBuilder {
     static let numericBinCount = 20
     static let categoryLimit = 12
@@ -53,7 +53,12 @@ enum ColumnDistributionBuilder {
             let right = realCounts.counts[$1.element, default: 0]
             return left != right ? left > right : $0.offset < $1.offset
         }.map(\.element)
-        var labels = Array(ranked.prefix(categoryLimit))
+        // The most frequent real categories, then missing values as a bar of their own when
+        // either side has any, then everything else as "other".
+        var labels = Array(ranked.filter { $0 != missingLabel }.prefix(categoryLimit))
+        if realCounts.counts[missingLabel] != nil || syntheticCounts.counts[missingLabel] != nil {
+            labels.append(missingLabel)
+        }
         let shown = Set(labels)
         let hasOther = realCounts.order.contains { !shown.contains($0) }
             || syntheticCounts.order.contains { !shown.contains($0) }

@@ -1,6 +1,6 @@
 /// What a pullback receives: the gradient with respect to the op's output, and which inputs
 /// need a gradient (the walk skips work for inputs from which no requested value is reachable).
-public typealias Pullback = (_ outputGradient: Tensor, _ needsGradient: [Bool]) -> [Tensor?]
+typealias Pullback = (_ outputGradient: Tensor, _ needsGradient: [Bool]) -> [Tensor?]
 
 /// How an op's inputs relate to per-example gradients (see `PerExampleGradients`).
 enum NodeKind {
@@ -19,7 +19,7 @@ enum NodeKind {
 /// Nodes hold no values, only the pullback (which captures what it needs) and links to the
 /// nodes of the inputs. `depth` is one more than the deepest input, so sorting by decreasing
 /// depth gives a valid reverse topological order without any global counter.
-public final class GradientNode {
+final class GradientNode {
     let inputs: [GradientNode?]
     let inputShapes: [[Int]]
     let pullback: Pullback?

@@ -46,8 +46,13 @@ public enum ParameterArchive {
                 guard dimension <= UInt64(Int32.max) else { throw ParameterArchiveError.truncated(offset: reader.offset) }
                 shape.append(Int(dimension))
             }
-            let elementCount = Shape.count(shape)
-            guard reader.remaining >= elementCount * 4 else { throw ParameterArchiveError.truncated(offset: reader.offset) }
+            // Overflow-checked: a corrupt header must give an error, not a crash.
+            var elementCount = 1
+            for dimension in shape {
+                let (product, overflow) = elementCount.multipliedReportingOverflow(by: dimension)
+                guard !overflow, product <= reader.remaining / 4 else { throw ParameterArchiveError.truncated(offset: reader.offset) }
+                elementCount = product
+            }
             var scalars = [Float](repeating: 0, count: elementCount)
             for i in 0..<elementCount { scalars[i] = Float(bitPattern: try reader.uint32()) }
             guard values[name] == nil else { throw ParameterArchiveError.duplicateParameter(name) }

@@ -2,7 +2,7 @@
 /// file, `dpsynth inspect`, the ledger and the audit: no ε anywhere is recomputed by hand.
 public struct PrivacyRecord: Codable, Equatable {
     /// How the bounds and category lists of the schema were obtained.
-    public enum SchemaBoundsSource: String, Codable {
+    public enum SchemaBoundsSource: String, Codable, Sendable {
         /// Every bound and category list was declared public by the user.
         case declaredPublic = "declared_public"
         /// Some were derived from the private data and the user accepted them as public

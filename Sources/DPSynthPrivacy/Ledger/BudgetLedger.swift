@@ -10,12 +10,17 @@ import Foundation
 ///
 /// Usage from `fit`:
 /// ```swift
-/// let ledger = try BudgetLedger()
-/// try ledger.checkBudget(fingerprint: fingerprint, plannedEvent: parameters.event, delta: delta)
-/// … train …
-/// try ledger.record(try .dpsgd(dataset: fingerprint, label: output, parameters: parameters, delta: delta))
+/// let ledger = try BudgetLedger()                      // or BudgetLedger(url: --ledger PATH)
+/// let fingerprint = try DatasetFingerprint(contentsOf: dataURL)
+/// let planned = DPEvent.dpsgd(samplingProbability: q, noiseMultiplier: sigma, steps: steps)
+/// try ledger.checkBudget(fingerprint: fingerprint, plannedEvent: planned, delta: delta)  // before training
+/// … train; the DP-SGD step reports its DPSGDPrivacyFacts …
+/// try ledger.record(try .dpsgd(dataset: fingerprint, label: outputPath, training: facts,
+///                              clippingNorm: clippingNorm, schemaEpsilon: spend.totalEpsilon,
+///                              schemaDelta: spend.totalDelta, delta: delta))
 /// ```
 public final class BudgetLedger {
+    /// The ledger file.
     public let url: URL
     private let connection: SQLiteConnection
 
@@ -50,24 +55,26 @@ public final class BudgetLedger {
         try prepareSchema()
     }
 
+    /// Checks that the file is a DPSynth ledger (or empty) and creates the tables, all in one
+    /// write transaction, so two processes opening a new ledger at once cannot see it half made.
     private func prepareSchema() throws {
-        // Reading the header is where SQLite notices a file that is not a database.
-        let applicationID = try integerPragma("application_id")
-        let tableCount = try scalarInteger("SELECT count(*) FROM sqlite_master")
-        if applicationID != Int(Self.applicationID) {
-            guard applicationID == 0, tableCount == 0 else {
-                throw LedgerError.notALedger(path: url.path, reason: applicationID == 0
-                    ? "an SQLite database with other tables" : "an SQLite database of another application")
-            }
-        }
-        let check = try scalarText("PRAGMA quick_check")
-        guard check == "ok" else { throw LedgerError.notALedger(path: url.path, reason: "integrity check: \(check)") }
-        let version = try integerPragma("user_version")
-        guard version <= Self.schemaVersion else {
-            throw LedgerError.notALedger(path: url.path, reason: "written by a newer DPSynth (schema \(version))")
-        }
-        if version == Self.schemaVersion { return }
+        // BEGIN IMMEDIATE reads the header: that is where SQLite notices a file that is not a database.
         try connection.immediateTransaction {
+            let applicationID = try integerPragma("application_id")
+            let tableCount = try scalarInteger("SELECT count(*) FROM sqlite_master")
+            if applicationID != Int(Self.applicationID) {
+                guard applicationID == 0, tableCount == 0 else {
+                    throw LedgerError.notALedger(path: url.path, reason: applicationID == 0
+                        ? "an SQLite database with other tables" : "an SQLite database of another application")
+                }
+            }
+            let check = try scalarText("PRAGMA quick_check")
+            guard check == "ok" else { throw LedgerError.notALedger(path: url.path, reason: "integrity check: \(check)") }
+            let version = try integerPragma("user_version")
+            guard version <= Self.schemaVersion else {
+                throw LedgerError.notALedger(path: url.path, reason: "written by a newer DPSynth (schema \(version))")
+            }
+            if version == Self.schemaVersion { return }
             try connection.execute("""
                 CREATE TABLE IF NOT EXISTS budgets (
                     fingerprint TEXT PRIMARY KEY,
@@ -83,8 +90,10 @@ public final class BudgetLedger {
                     noise_multiplier REAL,
                     clipping_norm REAL,
                     steps INTEGER,
+                    noise_secure INTEGER,
                     delta REAL NOT NULL,
                     schema_epsilon REAL NOT NULL,
+                    schema_delta REAL NOT NULL,
                     event_json TEXT NOT NULL,
                     rdp_orders BLOB NOT NULL,
                     rdp_curve BLOB NOT NULL,
@@ -99,6 +108,7 @@ public final class BudgetLedger {
 
     // MARK: Budgets
 
+    /// Sets (or replaces) the budget of `dataset`.
     public func setBudget(_ budget: PrivacyBudget, for dataset: DatasetFingerprint) throws {
         try connection.immediateTransaction {
             try connection.prepare("""
@@ -110,6 +120,7 @@ public final class BudgetLedger {
         }
     }
 
+    /// The budget of `dataset`, or nil if none was set.
     public func budget(for dataset: DatasetFingerprint) throws -> PrivacyBudget? {
         let statement = try connection.prepare("SELECT epsilon, delta FROM budgets WHERE fingerprint = ?")
         try statement.bind([.text(dataset.hexDigest)])
@@ -122,20 +133,21 @@ public final class BudgetLedger {
     /// Appends `release`. Always records: the spend has happened once a model is trained.
     public func record(_ release: LedgerRelease) throws {
         let eventJSON = String(decoding: try JSONEncoder().encode(release.event), as: UTF8.self)
-        let parameters = release.parameters
+        let training = release.training
         try connection.immediateTransaction {
             try connection.prepare("""
                 INSERT INTO releases (fingerprint, recorded_at, label, sampling_probability, noise_multiplier,
-                    clipping_norm, steps, delta, schema_epsilon, event_json, rdp_orders, rdp_curve,
+                    clipping_norm, steps, noise_secure, delta, schema_epsilon, schema_delta, event_json, rdp_orders, rdp_curve,
                     epsilon_rdp, epsilon_pld)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).run([
                     .text(release.dataset.hexDigest), .text(Self.timestamp(release.recordedAt)), .text(release.label),
-                    parameters.map { .real($0.samplingProbability) } ?? .null,
-                    parameters.map { .real($0.noiseMultiplier) } ?? .null,
-                    parameters.map { .real($0.clippingNorm) } ?? .null,
-                    parameters.map { .integer($0.steps) } ?? .null,
-                    .real(release.delta), .real(release.schemaEpsilon), .text(eventJSON),
+                    training.map { .real($0.samplingProbability) } ?? .null,
+                    training.map { .real($0.noiseMultiplier) } ?? .null,
+                    release.clippingNorm.map { .real($0) } ?? .null,
+                    training.map { .integer($0.steps) } ?? .null,
+                    training.map { .integer($0.noiseIsCryptographicallySecure ? 1 : 0) } ?? .null,
+                    .real(release.delta), .real(release.schemaEpsilon), .real(release.schemaDelta), .text(eventJSON),
                     .blob(Self.encode(release.rdpOrders)), .blob(Self.encode(release.rdpCurve)),
                     release.epsilonByAccountant[.rdp].map { .real($0) } ?? .null,
                     release.epsilonByAccountant[.pld].map { .real($0) } ?? .null,
@@ -147,7 +159,8 @@ public final class BudgetLedger {
     public func releases(for dataset: DatasetFingerprint) throws -> [LedgerRelease] {
         let statement = try connection.prepare("""
             SELECT id, recorded_at, label, sampling_probability, noise_multiplier, clipping_norm, steps, delta,
-                   schema_epsilon, event_json, rdp_orders, rdp_curve, epsilon_rdp, epsilon_pld
+                   schema_epsilon, event_json, rdp_orders, rdp_curve, epsilon_rdp, epsilon_pld, schema_delta,
+                   noise_secure
             FROM releases WHERE fingerprint = ? ORDER BY id
             """)
         try statement.bind([.text(dataset.hexDigest)])
@@ -163,10 +176,11 @@ public final class BudgetLedger {
             guard let recordedAt = Self.date(statement.text(1)) else {
                 throw LedgerError.malformedRelease(path: url.path, id: id, reason: "bad time \"\(statement.text(1))\"")
             }
-            var parameters: DPSGDParameters?
+            var training: DPSGDPrivacyFacts?
             if !statement.isNull(3) {
-                parameters = DPSGDParameters(samplingProbability: statement.real(3), noiseMultiplier: statement.real(4),
-                                             clippingNorm: statement.real(5), steps: statement.integer(6))
+                training = DPSGDPrivacyFacts(samplingProbability: statement.real(3), noiseMultiplier: statement.real(4),
+                                             steps: statement.integer(6),
+                                             noiseIsCryptographicallySecure: statement.integer(15) != 0)
             }
             var epsilons: [AccountantKind: Double] = [:]
             epsilons[.rdp] = statement.optionalReal(12)
@@ -177,8 +191,10 @@ public final class BudgetLedger {
                                                    reason: "\(orders.count) RDP orders but \(curve.count) values")
             }
             releases.append(LedgerRelease(
-                dataset: dataset, recordedAt: recordedAt, label: statement.text(2), parameters: parameters,
-                event: event, schemaEpsilon: statement.real(8), delta: statement.real(7), rdpOrders: orders,
+                dataset: dataset, recordedAt: recordedAt, label: statement.text(2), training: training,
+                clippingNorm: statement.optionalReal(5),
+                event: event, schemaEpsilon: statement.real(8), schemaDelta: statement.real(14),
+                delta: statement.real(7), rdpOrders: orders,
                 rdpCurve: curve, epsilonByAccountant: epsilons))
         }
         return releases
@@ -195,16 +211,27 @@ public final class BudgetLedger {
 
     // MARK: Composition and the budget check
 
-    /// All releases of `dataset` composed, plus `planned` if given, at the budget's δ (else
-    /// `delta`, else the largest δ recorded). RDP adds the stored curves (recomputing from the
-    /// stored event if they were recorded at other orders); PLD composes the stored events, which
-    /// is tighter and takes seconds for long runs.
-    public func spending(for dataset: DatasetFingerprint, planned: DPEvent? = nil, delta: Double? = nil,
+    /// All releases of `dataset` composed, plus a planned release if given, at the budget's δ
+    /// (else `delta`, else the largest δ recorded).
+    ///
+    /// RDP adds the stored curves (recomputing from the stored event if they were recorded at other
+    /// orders); PLD composes the stored events, which is tighter and takes seconds for long runs.
+    /// (ε, δ) schema spends compose by basic composition: their δs are taken from the total δ
+    /// before the accountant is asked, and their εs are added to its answer.
+    /// - Parameters:
+    ///   - planned: the planned training (plus any pure-DP schema spend), or nil.
+    ///   - plannedSchemaSpend: a planned (ε, δ) schema spend with δ > 0, if any.
+    public func spending(for dataset: DatasetFingerprint, planned: DPEvent? = nil,
+                         plannedSchemaSpend: (epsilon: Double, delta: Double)? = nil, delta: Double? = nil,
                          accountant kind: AccountantKind = .rdp) throws -> LedgerSpending {
         let budget = try self.budget(for: dataset)
         let releases = try self.releases(for: dataset)
         let reportDelta = budget?.delta ?? delta ?? releases.map(\.delta).max() ?? 1e-5
-        var epsilon: Double
+        let approximate = releases.map(\.approximateSpend) + (plannedSchemaSpend.map { [$0] } ?? [])
+        let approximateEpsilon = approximate.map(\.epsilon).reduce(0, +)
+        let approximateDelta = approximate.map(\.delta).reduce(0, +)
+        let accountantDelta = reportDelta - approximateDelta
+        var epsilon = Double.infinity
         var order: Double?
         var orderIsAtEdge = false
         switch kind {
@@ -214,31 +241,41 @@ public final class BudgetLedger {
                 if release.rdpOrders == accountant.orders {
                     accountant.add(curve: release.rdpCurve)
                 } else {
-                    try accountant.compose(release.totalEvent)
+                    try accountant.compose(release.accountedEvent)
                 }
             }
             if let planned { try accountant.compose(planned) }
-            let result = try accountant.epsilonAndOrder(forDelta: reportDelta)
-            (epsilon, order, orderIsAtEdge) = (result.epsilon, result.order, result.orderIsAtEdge)
+            if accountantDelta > 0 {
+                let result = try accountant.epsilonAndOrder(forDelta: accountantDelta)
+                (epsilon, order, orderIsAtEdge) = (result.epsilon, result.order, result.orderIsAtEdge)
+            }
         case .pld:
             var accountant = PLDAccountant()
-            try accountant.compose(.composed(releases.map(\.totalEvent) + (planned.map { [$0] } ?? [])))
-            epsilon = try accountant.epsilon(forDelta: reportDelta)
+            try accountant.compose(.composed(releases.map(\.accountedEvent) + (planned.map { [$0] } ?? [])))
+            if accountantDelta > 0 { epsilon = try accountant.epsilon(forDelta: accountantDelta) }
         }
         return LedgerSpending(dataset: dataset, releaseCount: releases.count, budget: budget, delta: reportDelta,
-                              accountant: kind, epsilon: epsilon, order: order, orderIsAtEdge: orderIsAtEdge,
-                              schemaEpsilon: releases.map(\.schemaEpsilon).reduce(0, +))
+                              accountant: kind, epsilon: epsilon + approximateEpsilon, order: order,
+                              orderIsAtEdge: orderIsAtEdge,
+                              schemaEpsilon: releases.map(\.schemaEpsilon).reduce(0, +),
+                              schemaDelta: releases.map(\.schemaDelta).reduce(0, +))
     }
 
-    /// Throws `LedgerError.budgetExceeded` if `plannedEvent` (training plus any schema spend, e.g.
-    /// `.composed([dpsgd, .pureDP(epsilon: schemaEpsilon)])`) would take `fingerprint` past its
+    /// Throws `LedgerError.budgetExceeded` if the planned release would take `fingerprint` past its
     /// budget. Call before training. Without a budget nothing is refused. Returns the projected
     /// spending either way.
+    /// - Parameters:
+    ///   - plannedEvent: the planned training, plus a pure-DP schema spend if any
+    ///     (`.composed([dpsgd, .pureDP(epsilon: schemaEpsilon)])`).
+    ///   - plannedSchemaSpend: a planned (ε, δ) schema spend with δ > 0, if any.
+    ///   - delta: the release's δ (the budget's δ governs when a budget is set).
     @discardableResult
-    public func checkBudget(fingerprint: DatasetFingerprint, plannedEvent: DPEvent, delta: Double,
+    public func checkBudget(fingerprint: DatasetFingerprint, plannedEvent: DPEvent,
+                            plannedSchemaSpend: (epsilon: Double, delta: Double)? = nil, delta: Double,
                             accountant kind: AccountantKind = .rdp) throws -> LedgerSpending {
-        let after = try spending(for: fingerprint, planned: plannedEvent, delta: delta, accountant: kind)
-        if let budget = after.budget, after.epsilon > budget.epsilon {
+        let after = try spending(for: fingerprint, planned: plannedEvent, plannedSchemaSpend: plannedSchemaSpend,
+                                 delta: delta, accountant: kind)
+        if let budget = after.budget, !(after.epsilon <= budget.epsilon) {
             let before = try spending(for: fingerprint, delta: delta, accountant: kind)
             throw LedgerError.budgetExceeded(fingerprint: fingerprint.hexDigest, budgetEpsilon: budget.epsilon,
                                              delta: budget.delta, spentEpsilon: before.epsilon,

@@ -9,6 +9,8 @@ public enum LedgerError: Error, Equatable, Sendable {
     case cannotReadDataset(path: String, reason: String)
     case malformedFingerprint(String)
     case invalidBudget(epsilon: Double, delta: Double)
+    /// A schema spend needs ε ≥ 0 and 0 ≤ δ < the release's δ (it takes its δ from the release's).
+    case invalidSchemaSpend(epsilon: Double, delta: Double, releaseDelta: Double)
     /// A stored release could not be decoded (a row written by a newer DPSynth, or edited by hand).
     case malformedRelease(path: String, id: Int, reason: String)
     /// The planned release would take the dataset past its budget; nothing was trained or recorded.
@@ -33,6 +35,8 @@ extension LedgerError: LocalizedError, CustomStringConvertible {
             return "expected a dataset file or a 64-hex-digit SHA-256 fingerprint, found \"\(value)\""
         case .invalidBudget(let epsilon, let delta):
             return "a budget needs epsilon > 0 and delta in (0, 1), found epsilon \(epsilon), delta \(delta)"
+        case .invalidSchemaSpend(let epsilon, let delta, let releaseDelta):
+            return "a schema spend needs epsilon ≥ 0 and 0 ≤ delta < the release's delta \(releaseDelta), found epsilon \(epsilon), delta \(delta)"
         case .malformedRelease(let path, let id, let reason):
             return "budget ledger '\(path)', release \(id): \(reason)"
         case .budgetExceeded(let fingerprint, let budget, let delta, let spent, let projected):

@@ -12,7 +12,8 @@ import Darwin
 /// libcsv runs with CSV_STRICT (a quote inside an unquoted field, or text after a closing
 /// quote, is an error), CSV_STRICT_FINI (a file ending inside quotes is an error),
 /// CSV_REPALL_NL (every line end is reported, so physical line numbers stay exact, blank lines
-/// included) and CSV_EMPTY_IS_NULL (an unquoted empty field differs from `""`). A UTF-8 byte
+/// included), CSV_EMPTY_IS_NULL (an unquoted empty field differs from `""`) and CSV_APPEND_NULL
+/// (fields arrive NUL-terminated, so numbers parse in place). A UTF-8 byte
 /// order mark is skipped. Lines are counted from 1, newlines inside quoted fields included.
 public final class CSVReader {
     /// The file as the user named it, for messages.
@@ -25,13 +26,24 @@ public final class CSVReader {
 
     private let descriptor: Int32
     private var parser = csv_parser()
-    private let state = CSVParseState()
+    /// The callbacks' state, behind a raw pointer: libcsv calls back once per field, and a
+    /// class property would cost a dynamic exclusivity check and a retain on every call.
+    let state: UnsafeMutablePointer<CSVParseState> = {
+        let pointer = UnsafeMutablePointer<CSVParseState>.allocate(capacity: 1)
+        pointer.initialize(to: CSVParseState())
+        return pointer
+    }()
     private var chunk: [UInt8]
-    private var atEndOfFile = false
+    private(set) var atEndOfFile = false
     private var isFirstChunk = true
+    private let trimWhitespace: Bool
+    /// libcsv's callbacks in force: per-field copies into record batches, or (after
+    /// `readColumns`) typed parsing straight into columns.
+    private var fieldCallback = csvFieldCallback
+    private var recordCallback = csvRecordCallback
     private var newlinesBeforeChunk = 0
     /// Records parsed ahead of the caller (while looking for the header and the first record).
-    private var pending: CSVRecordBatch?
+    var pending: CSVRecordBatch?
 
     /// Opens `url` and reads its header and first record.
     ///
@@ -49,7 +61,7 @@ public final class CSVReader {
                 onWrongFieldCount: ((TabularError) -> Void)? = nil) throws {
         self.source = source ?? url.path
         self.onWrongFieldCount = onWrongFieldCount
-        state.skipsWrongFieldCounts = onWrongFieldCount != nil
+        state.pointee.skipsWrongFieldCounts = onWrongFieldCount != nil
         guard FileManager.default.fileExists(atPath: url.path) else { throw TabularError.fileNotFound(path: self.source) }
         let descriptor = open(url.path, O_RDONLY)
         guard descriptor >= 0 else {
@@ -57,19 +69,21 @@ public final class CSVReader {
         }
         self.descriptor = descriptor
         self.chunk = [UInt8](repeating: 0, count: max(chunkSize, 64))
-        let options = UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL | CSV_EMPTY_IS_NULL)
+        let options = UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL | CSV_EMPTY_IS_NULL | CSV_APPEND_NULL)
         guard csv_init(&parser, options) == 0 else {
             close(descriptor)
             throw TabularError.unreadableFile(path: self.source, reason: "libcsv could not allocate its parser")
         }
         csv_set_delim(&parser, delimiter)
-        if !trimWhitespace { csv_set_space_func(&parser) { _ in 0 } }
+        self.trimWhitespace = trimWhitespace
         try readHeader()
     }
 
     deinit {
         csv_free(&parser)
         close(descriptor)
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 
     /// The next batch of at least `minimumRecords` records (fewer at the end of the file), or
@@ -79,30 +93,79 @@ public final class CSVReader {
             pending = nil
             if batch.recordCount > 0 { return batch }
         }
-        state.batch.removeCompletedRecords()
-        while state.batch.recordCount < minimumRecords && !atEndOfFile {
+        state.pointee.batch.removeCompletedRecords()
+        while state.pointee.batch.recordCount < minimumRecords && canParseMore {
             try parseNextChunk()
         }
-        guard state.batch.recordCount > 0 else { return nil }
-        var batch = state.batch
-        // Hand out complete records only; the open one stays for the next call.
-        batch.discardOpenRecord()
-        return batch
+        // Readers of a batch look at its complete records only; the fields of a record still
+        // open at the end of the chunk stay for the next call.
+        if state.pointee.batch.recordCount > 0 { return state.pointee.batch }
+        try state.pointee.throwPendingError(source: source)
+        return nil
     }
 
-    /// Every remaining record, one batch at a time.
+    /// Every remaining record, one batch at a time. The batch is lent, not copied, so the
+    /// reader refills the same buffers: `body` must not keep it.
     public func forEachBatch(minimumRecords: Int = 16_384, _ body: (CSVRecordBatch) throws -> Void) throws {
-        while let batch = try nextBatch(minimumRecords: minimumRecords) { try body(batch) }
+        if let batch = pending {
+            pending = nil
+            if batch.recordCount > 0 { try body(batch) }
+        }
+        while true {
+            state.pointee.batch.removeCompletedRecords()
+            while state.pointee.batch.recordCount < minimumRecords && canParseMore { try parseNextChunk() }
+            guard state.pointee.batch.recordCount > 0 else {
+                try state.pointee.throwPendingError(source: source)
+                return
+            }
+            try body(state.pointee.batch)
+        }
+    }
+
+    /// An upper bound on the number of records of a CSV file, header included: the line ends
+    /// (LF or CR) outside quoted fields, plus one. One fast pass, constant memory; used to
+    /// allocate an encoded matrix once.
+    public static func recordCountUpperBound(of url: URL) throws -> Int {
+        let descriptor = open(url.path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw TabularError.fileNotFound(path: url.path)
+        }
+        defer { close(descriptor) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var lineEnds = 0
+        var inQuotes = false
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            guard count > 0 else { break }
+            buffer.withUnsafeBufferPointer { bytes in
+                guard let base = bytes.baseAddress else { return }
+                if !inQuotes && memchr(base, 0x22, count) == nil {
+                    // No quote in this chunk: a branch-free count the compiler vectorises.
+                    var ends = 0
+                    for index in 0..<count {
+                        let byte = bytes[index]
+                        ends &+= (byte == 0x0A ? 1 : 0) &+ (byte == 0x0D ? 1 : 0)
+                    }
+                    lineEnds += ends
+                    return
+                }
+                for index in 0..<count {
+                    let byte = bytes[index]
+                    if byte == 0x22 { inQuotes.toggle() } else if !inQuotes && (byte == 0x0A || byte == 0x0D) { lineEnds += 1 }
+                }
+            }
+        }
+        return lineEnds + 1
     }
 
     private func readHeader() throws {
         // The header, then at least one record, so a header-only file fails here.
-        while state.batch.recordCount < 2 && !atEndOfFile { try parseNextChunk() }
-        guard state.batch.recordCount > 0 else { throw TabularError.emptyFile(source: source) }
+        while state.pointee.batch.recordCount < 2 && canParseMore { try parseNextChunk() }
+        guard state.pointee.batch.recordCount > 0 else { throw TabularError.emptyFile(source: source) }
         var names: [String] = []
-        for field in 0..<state.batch.fieldCount(ofRecord: 0) {
-            guard let name = state.batch.string(record: 0, field: field) else {
-                throw TabularError.invalidUTF8(source: source, location: .line(state.batch.recordLines[0]), column: nil)
+        for field in 0..<state.pointee.batch.fieldCount(ofRecord: 0) {
+            guard let name = state.pointee.batch.string(record: 0, field: field) else {
+                throw TabularError.invalidUTF8(source: source, location: .line(state.pointee.batch.recordLines[0]), column: nil)
             }
             names.append(name)
         }
@@ -112,25 +175,29 @@ public final class CSVReader {
             throw TabularError.duplicateColumnName(source: source, name: duplicate, positions: positions[duplicate]!)
         }
         header = names
-        guard state.batch.recordCount > 1 else { throw TabularError.headerOnly(source: source) }
+        guard state.pointee.batch.recordCount > 1 else {
+            try state.pointee.throwPendingError(source: source)
+            throw TabularError.headerOnly(source: source)
+        }
         // Keep the records after the header for the first `nextBatch`.
         var rest = CSVRecordBatch()
-        let batch = state.batch
+        let batch = state.pointee.batch
         for record in 1..<batch.recordCount {
             for field in 0..<batch.fieldCount(ofRecord: record) {
                 let index = batch.recordStarts[record] + field
                 let length = Int(batch.fieldLengths[index])
                 batch.bytes.withUnsafeBytes { all in
-                    rest.appendField(length < 0 ? nil : all.baseAddress! + batch.fieldStarts[index], count: max(length, 0))
+                    rest.appendField(length < 0 ? nil : all.baseAddress! + batch.fieldStarts[index], count: max(length, 0),
+                                     nulTerminated: true)
                 }
             }
             rest.endRecord(line: batch.recordLines[record])
         }
         pending = rest
-        state.batch.removeCompletedRecords()
+        state.pointee.batch.removeCompletedRecords()
     }
 
-    private func parseNextChunk() throws {
+    func parseNextChunk() throws {
         let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
         guard count >= 0 else {
             throw TabularError.unreadableFile(path: source, reason: String(cString: strerror(errno)))
@@ -138,15 +205,14 @@ public final class CSVReader {
         if count == 0 {
             atEndOfFile = true
             let status = withUnsafeMutablePointer(to: &parser) { parser in
-                csv_fini(parser, csvFieldCallback, csvRecordCallback, Unmanaged.passUnretained(state).toOpaque())
+                csv_fini(parser, fieldCallback, recordCallback, UnsafeMutableRawPointer(state))
             }
             if status != 0 {
-                let line = state.fieldsInRecord > 0 ? state.recordStartLine : state.line
-                state.batch.discardOpenRecord()
+                let line = state.pointee.fieldsInRecord > 0 ? state.pointee.recordStartLine : state.pointee.line
+                state.pointee.batch.discardOpenRecord()
                 throw TabularError.unterminatedQuote(source: source, location: .line(line))
             }
             reportSkippedRecords()
-            try state.throwPendingError(source: source)
             return
         }
         try chunk.withUnsafeBytes { all in
@@ -160,9 +226,16 @@ public final class CSVReader {
                 let offset = base.distance(to: UnsafeRawPointer(nul))
                 throw TabularError.binaryFile(source: source, location: .line(newlinesBeforeChunk + countNewlines(base, offset) + 1))
             }
+            if !trimWhitespace {
+                // Keeping spaces needs a space function that answers "no", which libcsv calls
+                // for every byte; a chunk without spaces or tabs has nothing to trim, so its
+                // bytes take libcsv's inline test instead.
+                let hasBlanks = memchr(base, 0x20, bytes.count) != nil || memchr(base, 0x09, bytes.count) != nil
+                csv_set_space_func(&parser, hasBlanks ? neverSpace : nil)
+            }
             let processed = withUnsafeMutablePointer(to: &parser) { parser in
-                csv_parse(parser, base, bytes.count, csvFieldCallback, csvRecordCallback,
-                          Unmanaged.passUnretained(state).toOpaque())
+                csv_parse(parser, base, bytes.count, fieldCallback, recordCallback,
+                          UnsafeMutableRawPointer(state))
             }
             if processed < bytes.count {
                 let line = newlinesBeforeChunk + countNewlines(base, processed) + 1
@@ -174,22 +247,41 @@ public final class CSVReader {
             newlinesBeforeChunk += countNewlines(base, bytes.count)
         }
         reportSkippedRecords()
-        try state.throwPendingError(source: source)
     }
+
+    /// True while there is more to parse: not at the end, no record with a wrong field count.
+    var canParseMore: Bool { !atEndOfFile && state.pointee.fieldCountError == nil }
 }
 
 extension CSVReader {
+    /// Switches libcsv to typed callbacks from the next chunk on (see `readColumns`).
+    func useColumnCallbacks() {
+        fieldCallback = csvColumnFieldCallback
+        recordCallback = csvColumnRecordCallback
+    }
+
     fileprivate func reportSkippedRecords() {
-        guard let handler = onWrongFieldCount, !state.skippedRecords.isEmpty else { return }
-        for skipped in state.skippedRecords {
-            handler(.wrongFieldCount(source: source, location: .line(skipped.line), expected: state.expectedFieldCount ?? 0, found: skipped.found))
+        guard let handler = onWrongFieldCount, !state.pointee.skippedRecords.isEmpty else { return }
+        for skipped in state.pointee.skippedRecords {
+            handler(.wrongFieldCount(source: source, location: .line(skipped.line), expected: state.pointee.expectedFieldCount ?? 0, found: skipped.found))
         }
-        state.skippedRecords.removeAll()
+        state.pointee.skippedRecords.removeAll()
     }
 }
 
+/// libcsv's space test when whitespace is kept: nothing is a space.
+private let neverSpace: @convention(c) (UInt8) -> Int32 = { _ in 0 }
+
 /// The number of LF bytes in the first `count` bytes at `start`.
-private func countNewlines(_ start: UnsafeRawPointer, _ count: Int) -> Int {
+@inline(__always)
+func countNewlines(_ start: UnsafeRawPointer, _ count: Int) -> Int {
+    if count < 32 {
+        // Most fields are short: a plain loop beats a call to memchr.
+        let bytes = start.assumingMemoryBound(to: UInt8.self)
+        var newlines = 0
+        for index in 0..<count where bytes[index] == 0x0A { newlines += 1 }
+        return newlines
+    }
     var newlines = 0
     var cursor = start
     var remaining = count
@@ -203,7 +295,7 @@ private func countNewlines(_ start: UnsafeRawPointer, _ count: Int) -> Int {
 }
 
 /// What the libcsv callbacks write into: the batch being filled and the line bookkeeping.
-final class CSVParseState {
+struct CSVParseState {
     var batch = CSVRecordBatch()
     /// The physical line the parser is on (1-based).
     var line = 1
@@ -213,6 +305,8 @@ final class CSVParseState {
     var pendingCarriageReturn = false
     /// The header's field count, once known.
     var expectedFieldCount: Int?
+    /// Typed parsing straight into columns (`CSVReader.readColumns`), when in use.
+    var columns: UnsafeMutablePointer<CSVColumnSink>?
     /// The first record with the wrong number of fields (thrown after `csv_parse` returns,
     /// because a callback cannot stop libcsv).
     var fieldCountError: (line: Int, found: Int)?
@@ -226,57 +320,68 @@ final class CSVParseState {
             throw TabularError.wrongFieldCount(source: source, location: .line(error.line), expected: expected, found: error.found)
         }
     }
+
+    /// The line bookkeeping every field callback does: note where a record starts, count
+    /// the newlines inside the field. Returns the field's position in its record.
+    @inline(__always)
+    mutating func beginField(_ pointer: UnsafeMutableRawPointer?, count: Int) -> Int {
+        if fieldsInRecord == 0 {
+            recordStartLine = line
+            pendingCarriageReturn = false
+        }
+        if let pointer, count > 0 { line += countNewlines(pointer, count) }
+        fieldsInRecord += 1
+        return fieldsInRecord - 1
+    }
 }
 
 /// libcsv's per-field callback (`cb1`): copy the field and count the newlines inside it.
-private let csvFieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = { pointer, count, context in
+let csvFieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = { pointer, count, context in
     guard let context else { return }
-    let state = Unmanaged<CSVParseState>.fromOpaque(context).takeUnretainedValue()
-    if state.fieldsInRecord == 0 {
-        state.recordStartLine = state.line
-        state.pendingCarriageReturn = false
-    }
-    state.batch.appendField(pointer.map { UnsafeRawPointer($0) }, count: count)
-    if let pointer, count > 0 { state.line += countNewlines(pointer, count) }
-    state.fieldsInRecord += 1
+    let state = context.assumingMemoryBound(to: CSVParseState.self)
+    _ = state.pointee.beginField(pointer, count: count)
+    state.pointee.batch.appendField(pointer.map { UnsafeRawPointer($0) }, count: count)
 }
 
 /// libcsv's per-record callback (`cb2`), called with the line-end byte (or −1 at the end of
 /// the file): close the record, check its field count, advance the line.
-private let csvRecordCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { terminator, context in
+let csvRecordCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { terminator, context in
     guard let context else { return }
-    let state = Unmanaged<CSVParseState>.fromOpaque(context).takeUnretainedValue()
-    if state.fieldsInRecord == 0 {
+    let state = context.assumingMemoryBound(to: CSVParseState.self)
+    if state.pointee.fieldsInRecord == 0 {
         // A line end outside any record: the LF of a CRLF, or a blank line.
-        if terminator == 0x0A && state.pendingCarriageReturn {
-            state.pendingCarriageReturn = false
+        if terminator == 0x0A && state.pointee.pendingCarriageReturn {
+            state.pointee.pendingCarriageReturn = false
         } else if terminator == 0x0A || terminator == 0x0D {
-            if state.expectedFieldCount == 1 {
+            if state.pointee.expectedFieldCount == 1 {
                 // In a one-column file a blank line is a record whose one field is empty
                 // (how a missing value is written there); elsewhere blank lines are skipped.
-                state.batch.appendField(nil, count: 0)
-                state.batch.endRecord(line: state.line)
+                state.pointee.batch.appendField(nil, count: 0)
+                state.pointee.batch.endRecord(line: state.pointee.line)
             }
-            state.line += 1
-            state.pendingCarriageReturn = terminator == 0x0D
+            state.pointee.line += 1
+            state.pointee.pendingCarriageReturn = terminator == 0x0D
         }
         return
     }
-    if let expected = state.expectedFieldCount, state.fieldsInRecord != expected {
-        if state.skipsWrongFieldCounts {
-            state.skippedRecords.append((state.recordStartLine, state.fieldsInRecord))
-            state.batch.discardOpenRecord()
+    if state.pointee.fieldCountError != nil {
+        // Past a record with the wrong field count nothing more is handed out: the records
+        // before it are read (their own errors come first), then the reader throws.
+        state.pointee.batch.discardOpenRecord()
+    } else if let expected = state.pointee.expectedFieldCount, state.pointee.fieldsInRecord != expected {
+        if state.pointee.skipsWrongFieldCounts {
+            state.pointee.skippedRecords.append((state.pointee.recordStartLine, state.pointee.fieldsInRecord))
         } else {
-            if state.fieldCountError == nil { state.fieldCountError = (state.recordStartLine, state.fieldsInRecord) }
-            state.batch.endRecord(line: state.recordStartLine)
+            state.pointee.fieldCountError = (state.pointee.recordStartLine, state.pointee.fieldsInRecord)
         }
+        state.pointee.batch.discardOpenRecord()
     } else {
-        if state.expectedFieldCount == nil { state.expectedFieldCount = state.fieldsInRecord }
-        state.batch.endRecord(line: state.recordStartLine)
+        if state.pointee.expectedFieldCount == nil { state.pointee.expectedFieldCount = state.pointee.fieldsInRecord }
+        state.pointee.batch.endRecord(line: state.pointee.recordStartLine)
     }
-    state.fieldsInRecord = 0
+    state.pointee.fieldsInRecord = 0
     if terminator == 0x0A || terminator == 0x0D {
-        state.line += 1
-        state.pendingCarriageReturn = terminator == 0x0D
+        state.pointee.line += 1
+        state.pointee.pendingCarriageReturn = terminator == 0x0D
     }
 }

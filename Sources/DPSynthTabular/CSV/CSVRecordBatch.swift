@@ -40,6 +40,28 @@ public struct CSVRecordBatch {
         }
     }
 
+    /// Calls `body` with the record index, the bytes and the unquoted-empty flag of field
+    /// `position` of every complete record, fetching the batch's buffers once.
+    @inline(__always)
+    func forEachField(position: Int,
+                      _ body: (Int, UnsafeBufferPointer<UInt8>, Bool) throws -> Void) rethrows {
+        let records = recordCount
+        try bytes.withUnsafeBufferPointer { bytes in
+            try fieldStarts.withUnsafeBufferPointer { fieldStarts in
+                try fieldLengths.withUnsafeBufferPointer { fieldLengths in
+                    try recordStarts.withUnsafeBufferPointer { recordStarts in
+                        guard let base = bytes.baseAddress else { return }
+                        for record in 0..<records {
+                            let index = recordStarts[record] + position
+                            let length = Int(fieldLengths[index])
+                            try body(record, UnsafeBufferPointer(start: base + fieldStarts[index], count: max(length, 0)), length < 0)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// The field as a String, or nil when its bytes are not valid UTF-8.
     public func string(record: Int, field: Int) -> String? {
         withField(record: record, field: field) { String(validating: $0, as: UTF8.self) }
@@ -48,6 +70,16 @@ public struct CSVRecordBatch {
     /// Drops the records already handed out, keeping the fields of a record still open at
     /// the end of the last chunk.
     mutating func removeCompletedRecords() {
+        // When a consumer still holds the last batch, the removal below copies into fresh
+        // buffers; keep their capacity so refilling does not grow them step by step.
+        let capacities = (bytes: bytes.capacity, fields: fieldStarts.capacity, records: recordLines.capacity)
+        defer {
+            bytes.reserveCapacity(capacities.bytes)
+            fieldStarts.reserveCapacity(capacities.fields)
+            fieldLengths.reserveCapacity(capacities.fields)
+            recordStarts.reserveCapacity(capacities.records)
+            recordLines.reserveCapacity(capacities.records)
+        }
         let openStart = recordStarts[recordStarts.count - 1]
         guard openStart < fieldStarts.count else { removeAll(); return }
         let byteStart = fieldStarts[openStart]
@@ -69,15 +101,23 @@ public struct CSVRecordBatch {
         recordLines.removeAll(keepingCapacity: true)
     }
 
-    mutating func appendField(_ pointer: UnsafeRawPointer?, count: Int) {
+    /// Appends a field. libcsv runs with CSV_APPEND_NULL, so the byte after the field is
+    /// already a NUL and one copy of `count + 1` bytes stores the field and its terminator.
+    @inline(__always)
+    mutating func appendField(_ pointer: UnsafeRawPointer?, count: Int, nulTerminated: Bool = true) {
         fieldStarts.append(bytes.count)
         if let pointer {
             fieldLengths.append(Int32(clamping: count))
-            bytes.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: count))
+            if nulTerminated {
+                bytes.append(contentsOf: UnsafeBufferPointer(start: pointer.assumingMemoryBound(to: UInt8.self), count: count + 1))
+            } else {
+                bytes.append(contentsOf: UnsafeBufferPointer(start: pointer.assumingMemoryBound(to: UInt8.self), count: count))
+                bytes.append(0)
+            }
         } else {
             fieldLengths.append(-1)
+            bytes.append(0)
         }
-        bytes.append(0)
     }
 
     mutating func endRecord(line: Int) {

@@ -10,21 +10,7 @@ public enum CSVWriter {
     ///
     /// - Parameter overwrite: replace an existing file (the CLI's `--force`).
     public static func write(_ table: Table, to url: URL, delimiter: UInt8 = UInt8(ascii: ","), overwrite: Bool) throws {
-        let texts = table.schema.columns.indices.map { table.texts(column: $0) }
-        try AtomicFile.write(to: url, overwrite: overwrite) { output in
-            for (index, column) in table.schema.columns.enumerated() {
-                if index > 0 { output.write(byte: delimiter) }
-                writeField(column.name, delimiter: delimiter, to: &output)
-            }
-            output.write(byte: 0x0A)
-            for row in 0..<table.rowCount {
-                for column in texts.indices {
-                    if column > 0 { output.write(byte: delimiter) }
-                    if let text = texts[column][row] { writeField(text, delimiter: delimiter, to: &output) }
-                }
-                output.write(byte: 0x0A)
-            }
-        }
+        try stream(schema: table.schema, to: url, delimiter: delimiter, overwrite: overwrite) { try $0.append(table) }
     }
 
     /// Writes one field, quoted when it must be.

@@ -14,6 +14,7 @@ enum NumericScaler: Equatable, Sendable {
     /// 2 log(1 + x − min) / log(1 + max − min) − 1.
     case log(min: Double, max: Double)
     /// One of k Gaussian modes, and α = (x − μₖ) / (4σₖ) ∈ [−1, 1] (CTGAN, Xu et al. 2019 §4.2).
+    /// `logWeights` holds log wₖ − log σₖ.
     case modeSpecific(means: [Double], standardDeviations: [Double], logWeights: [Double])
 
     init(column: ColumnSchema, bounds: Bounds) {
@@ -31,8 +32,11 @@ enum NumericScaler: Equatable, Sendable {
             let parameters = transform.parameters
                 ?? ModeSpecificNormalization.evenlySpaced(bounds: bounds, modes: transform.modes ?? 1)
             let total = parameters.weights.reduce(0, +)
+            // log wₖ − log σₖ, the part of each mode's log density that does not depend on x.
             self = .modeSpecific(means: parameters.means, standardDeviations: parameters.standardDeviations,
-                                 logWeights: parameters.weights.map { naturalLogarithm(max($0 / max(total, .leastNormalMagnitude), 1e-300)) })
+                                 logWeights: zip(parameters.weights, parameters.standardDeviations).map { weight, deviation in
+                                     naturalLogarithm(max(weight / max(total, .leastNormalMagnitude), 1e-300)) - naturalLogarithm(deviation)
+                                 })
         }
     }
 
@@ -83,7 +87,7 @@ enum NumericScaler: Equatable, Sendable {
         var bestScore = -Double.infinity
         for k in means.indices {
             let z = (x - means[k]) / standardDeviations[k]
-            let score = logWeights[k] - naturalLogarithm(standardDeviations[k]) - 0.5 * z * z
+            let score = logWeights[k] - 0.5 * z * z
             if score > bestScore { bestScore = score; best = k }
         }
         return (best, (x - means[best]) / (4 * standardDeviations[best]))

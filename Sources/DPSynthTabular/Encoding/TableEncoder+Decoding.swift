@@ -47,6 +47,8 @@ extension TableEncoder {
                     columns.append(.categories(codes))
                 case .numeric(let offset, let scaler, let nullIndicator, let bounds):
                     var numbers = [Double](repeating: .nan, count: rows)
+                    let resolution = column.kind == .datetime
+                        ? (try? DatetimeFormat(pattern: column.effectiveDatetimeFormat))?.resolutionSeconds ?? 1 : 1
                     for row in 0..<rows {
                         let rowStart = row * width
                         if let nullIndicator, isMissing(values[rowStart + nullIndicator], selection) { continue }
@@ -59,7 +61,7 @@ extension TableEncoder {
                         } else {
                             x = scaler.unscaled(Double(values[rowStart + offset]))
                         }
-                        numbers[row] = finished(x, column: column, bounds: bounds)
+                        numbers[row] = finished(x, column: column, bounds: bounds, datetimeResolution: resolution)
                     }
                     columns.append(.numbers(numbers))
                 }
@@ -72,7 +74,7 @@ extension TableEncoder {
     }
 
     /// Clamps to the bounds and rounds as the column's kind asks.
-    private func finished(_ value: Double, column: ColumnSchema, bounds: Bounds) -> Double {
+    private func finished(_ value: Double, column: ColumnSchema, bounds: Bounds, datetimeResolution resolution: Double) -> Double {
         var x = value.isFinite ? bounds.clamped(value) : bounds.min
         switch column.kind {
         case .integer:
@@ -80,7 +82,6 @@ extension TableEncoder {
             if x < bounds.min { x += 1 }
             if x > bounds.max { x -= 1 }
         case .datetime:
-            let resolution = (try? DatetimeFormat(pattern: column.effectiveDatetimeFormat))?.resolutionSeconds ?? 1
             x = (x / resolution).rounded() * resolution
             if x < bounds.min { x += resolution }
             if x > bounds.max { x -= resolution }
@@ -139,23 +140,24 @@ extension TableEncoder {
 
 extension TableEncoder {
     /// Reads and encodes a source batch by batch, so memory holds the matrix plus one batch of
-    /// typed rows, never the whole typed table. The matrix grows in blocks that are copied
-    /// into one array at the end and released as they are copied.
+    /// typed rows, never the whole typed table.
+    ///
+    /// CSV takes `encodeCSV` (one allocation, parsing and encoding on two threads). SQLite
+    /// results grow in blocks copied into one array at the end.
     public func encode(_ source: DataSource, strict: Bool = false,
                        batchSize: Int = 65_536) throws -> (matrix: EncodedMatrix, report: EncodingReport) {
         var report = EncodingReport(columnNames: schema.columns.map(\.name))
+        if case .csv(let url) = source {
+            return try encodeCSV(url, strict: strict, batchSize: batchSize)
+        }
         var blocks: [[Float]] = []
         var rows = 0
-        let last = try Table.forEachChunk(of: source, schema: schema, batchSize: batchSize) { builder, isLines in
-            guard builder.rowCount >= batchSize else { return }
+        try Table.forEachChunk(of: source, schema: schema, batchSize: batchSize) { builder, isLines in
             let chunk = builder.makeTable(originsAreLines: isLines)
-            blocks.append(try encodeBlock(chunk, report: &report, strict: strict))
-            rows += chunk.rowCount
-        }
-        var remainder = last
-        if remainder.rowCount > 0 {
-            let chunk = remainder.makeTable(originsAreLines: source.isText)
-            blocks.append(try encodeBlock(chunk, report: &report, strict: strict))
+            blocks.append(try [Float](unsafeUninitializedCapacity: chunk.rowCount * width) { buffer, initialized in
+                try encode(chunk, into: buffer, report: &report, strict: strict)
+                initialized = chunk.rowCount * width
+            })
             rows += chunk.rowCount
         }
         let total = rows * width
@@ -172,12 +174,5 @@ extension TableEncoder {
             initialized = total
         }
         return (EncodedMatrix(values: values, rowCount: rows, width: width), report)
-    }
-
-    private func encodeBlock(_ chunk: Table, report: inout EncodingReport, strict: Bool) throws -> [Float] {
-        try [Float](unsafeUninitializedCapacity: chunk.rowCount * width) { buffer, initialized in
-            try encode(chunk, into: buffer, report: &report, strict: strict)
-            initialized = chunk.rowCount * width
-        }
     }
 }

@@ -91,51 +91,77 @@ public struct TableEncoder: Sendable {
         guard let base = buffer.baseAddress else { return }
         let rows = table.rowCount
         if width > 0 { base.initialize(repeating: 0, count: rows * width) }
-        for (index, codec) in codecs.enumerated() {
-            let column = schema.columns[index]
-            switch (codec, table.columns[index]) {
-            case (.notModelled, _):
+        for index in codecs.indices {
+            switch table.columns[index] {
+            case .numbers(let values):
+                try values.withUnsafeBufferPointer {
+                    try encodeNumbers($0, column: index, into: base, report: &report, strict: strict,
+                                      source: table.source, origin: table.origin(ofRow:))
+                }
+            case .categories(let codes):
+                try codes.withUnsafeBufferPointer {
+                    try encodeCategories($0, column: index, into: base, source: table.source, origin: table.origin(ofRow:))
+                }
+            case .identifiers:
                 continue
-            case (.categorical(let offset, let count, let nullable), .categories(let codes)):
-                for row in 0..<rows {
-                    let code = Int(codes[row])
-                    if code >= 0 && code < count {
-                        base[row * width + offset + code] = 1
-                    } else if nullable {
-                        base[row * width + offset + count] = 1
-                    } else {
-                        throw TabularError.missingValue(source: table.source, location: table.origin(ofRow: row), column: column.name)
-                    }
+            }
+        }
+    }
+
+    /// Writes the one-hot blocks of categorical column `column` for `codes.count` rows
+    /// starting at `base` (already zeroed).
+    func encodeCategories(_ codes: UnsafeBufferPointer<Int32>, column: Int, into base: UnsafeMutablePointer<Float>,
+                          source: String, origin: (Int) -> RecordLocation) throws {
+        guard case .categorical(let offset, let count, let nullable) = codecs[column] else { return }
+        for row in 0..<codes.count {
+            let code = Int(codes[row])
+            if code >= 0 && code < count {
+                base[row * width + offset + code] = 1
+            } else if nullable {
+                base[row * width + offset + count] = 1
+            } else {
+                throw TabularError.missingValue(source: source, location: origin(row), column: schema.columns[column].name)
+            }
+        }
+    }
+
+    /// Writes the scaled values (and null indicators) of numeric column `column` for
+    /// `values.count` rows starting at `base` (already zeroed), clipping to the bounds.
+    func encodeNumbers(_ values: UnsafeBufferPointer<Double>, column: Int, into base: UnsafeMutablePointer<Float>,
+                       report: inout EncodingReport, strict: Bool, source: String,
+                       origin: (Int) -> RecordLocation) throws {
+        guard case .numeric(let offset, let scaler, let nullIndicator, let bounds) = codecs[column] else { return }
+        let name = schema.columns[column].name
+        for row in 0..<values.count {
+            var x = values[row]
+            let rowStart = row * width
+            if x.isNaN {
+                guard let nullIndicator else {
+                    throw TabularError.missingValue(source: source, location: origin(row), column: name)
                 }
-            case (.numeric(let offset, let scaler, let nullIndicator, let bounds), .numbers(let values)):
-                for row in 0..<rows {
-                    var x = values[row]
-                    let rowStart = row * width
-                    if x.isNaN {
-                        guard let nullIndicator else {
-                            throw TabularError.missingValue(source: table.source, location: table.origin(ofRow: row), column: column.name)
-                        }
-                        base[rowStart + nullIndicator] = 1
-                        continue
-                    }
-                    if x < bounds.min || x > bounds.max {
-                        if strict {
-                            throw TabularError.outOfBounds(source: table.source, location: table.origin(ofRow: row), column: column.name,
-                                                           value: decimalText(x), lower: decimalText(bounds.min), upper: decimalText(bounds.max))
-                        }
-                        if x < bounds.min { report.clippedBelow[index] += 1; x = bounds.min } else { report.clippedAbove[index] += 1; x = bounds.max }
-                    }
-                    if case .modeSpecific(let means, let deviations, let logWeights) = scaler {
-                        let (mode, alpha) = NumericScaler.mode(of: x, means: means, standardDeviations: deviations, logWeights: logWeights)
-                        if abs(alpha) > 1 { report.saturatedModeValues[index] += 1 }
-                        base[rowStart + offset] = Float(min(max(alpha, -1), 1))
-                        base[rowStart + offset + 1 + mode] = 1
-                    } else {
-                        base[rowStart + offset] = Float(scaler.scaled(x))
-                    }
+                base[rowStart + nullIndicator] = 1
+                continue
+            }
+            if x < bounds.min || x > bounds.max {
+                if strict {
+                    throw TabularError.outOfBounds(source: source, location: origin(row), column: name, value: decimalText(x),
+                                                   lower: decimalText(bounds.min), upper: decimalText(bounds.max))
                 }
-            default:
-                throw TabularError.invalidSchema(source: table.source, reason: "column '\(column.name)' is stored as the wrong kind")
+                if x < bounds.min {
+                    report.clippedBelow[column] += 1
+                    x = bounds.min
+                } else {
+                    report.clippedAbove[column] += 1
+                    x = bounds.max
+                }
+            }
+            if case .modeSpecific(let means, let deviations, let logWeights) = scaler {
+                let (mode, alpha) = NumericScaler.mode(of: x, means: means, standardDeviations: deviations, logWeights: logWeights)
+                if abs(alpha) > 1 { report.saturatedModeValues[column] += 1 }
+                base[rowStart + offset] = Float(min(max(alpha, -1), 1))
+                base[rowStart + offset + 1 + mode] = 1
+            } else {
+                base[rowStart + offset] = Float(scaler.scaled(x))
             }
         }
     }

@@ -44,7 +44,9 @@ extension Schema {
             _ = builder.makeTable(originsAreLines: isLines)
         }
         rowCount += builder.rowCount
-        let violations = (builder.violations + structural).sorted { line(of: $0) < line(of: $1) }
+        // Both lists are in file order; merge them stably by line.
+        let violations = (builder.violations + structural).enumerated()
+            .sorted { (line(of: $0.element), $0.offset) < (line(of: $1.element), $1.offset) }.map(\.element)
         return SchemaCheckReport(source: source.displayName, rowCount: rowCount,
                                  violations: Array(violations.prefix(limit)),
                                  violationCount: builder.violationCount + structuralCount)

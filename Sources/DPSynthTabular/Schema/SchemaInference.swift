@@ -29,11 +29,11 @@ public enum SchemaInference {
         var columns: [ColumnSchema] = []
         for (index, columnName) in table.columnNames.enumerated() {
             let declared = start?.columns.first { $0.name == columnName }
-            var column = inferColumn(name: columnName, values: table.columns[index], kind: declared?.kind)
+            var column = inferColumn(name: columnName, values: table.columns[index], kind: declared?.kind,
+                                     datetimeFormat: declared?.datetimeFormat)
             if let declared {
                 column.role = declared.role
                 column.description = declared.description ?? column.description
-                if declared.kind == .datetime, let pattern = declared.datetimeFormat { column.datetimeFormat = pattern }
             }
             if columnName == label { column.role = .label }
             columns.append(column)
@@ -44,7 +44,8 @@ public enum SchemaInference {
         return schema
     }
 
-    static func inferColumn(name: String, values: [String?], kind declaredKind: ColumnKind?) -> ColumnSchema {
+    static func inferColumn(name: String, values: [String?], kind declaredKind: ColumnKind?,
+                            datetimeFormat declaredFormat: String? = nil) -> ColumnSchema {
         let present = values.compactMap { $0 }
         let nullable = present.count < values.count
         let distinct = Set(present)
@@ -85,7 +86,7 @@ public enum SchemaInference {
                 column.decimals = min(present.map(decimalPlaces).max() ?? 0, 6)
             }
         case .datetime:
-            let pattern = datetimePattern(for: present) ?? "%Y-%m-%d"
+            let pattern = declaredFormat ?? datetimePattern(for: present) ?? "%Y-%m-%d"
             column.datetimeFormat = pattern
             let format = try? DatetimeFormat(pattern: pattern)
             let seconds = present.compactMap { format?.seconds(parsing: $0) }

@@ -12,6 +12,9 @@ struct BenchCommand: ParsableCommand {
     static let suites: [any BenchSuite.Type] = [
         DPSGDBench.self,
         AccountantBench.self,
+        IOBench.self,
+        AuditBench.self,
+        FitBench.self,
     ]
 
     @Option(help: "Suite to run: \(BenchCommand.suites.map { $0.name }.joined(separator: ", ")).")

@@ -1,0 +1,297 @@
+import ArgumentParser
+import DPSynthAccounting
+import DPSynthEngine
+import DPSynthModels
+import DPSynthPrivacy
+import DPSynthRandom
+import DPSynthTabular
+import Foundation
+
+/// `dpsynth fit`: trains a GAN or AC-GAN on a table with the discriminator under DP-SGD and
+/// writes one model file holding the generator and the privacy record.
+struct FitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit",
+        abstract: "Train a differentially private generator on a table.",
+        discussion: """
+        --epsilon/--delta is the TOTAL budget of the release: the schema spend (--schema-epsilon), \
+        the label marginal of an AC-GAN and DP-SGD are composed by the accountant, σ is calibrated \
+        for the planned steps, and training never takes more. The number of records is treated as \
+        public (it sets the sampling probability). See docs/privacy.md.
+        """)
+
+    @Argument(help: "Training data: a CSV file, or sqlite:PATH with --table or --query.")
+    var data: String
+
+    @Option(help: "Schema file (JSON, see Schemas/).")
+    var schema: String
+
+    @OptionGroup var selection: TableSelectionOptions
+
+    @Option(help: "Model: gan or acgan (conditional on the label column).")
+    var model: ModelKind = .acgan
+
+    @Option(help: "Label column (overrides the schema's label role).")
+    var label: String?
+
+    @Option(help: "Total privacy budget ε (schema spend included).")
+    var epsilon: Double?
+
+    @Option(help: "δ of the guarantee; should be well below 1/records.")
+    var delta: Double = 1e-5
+
+    @Option(help: "Part of --epsilon spent making data-derived schema bounds and categories private.")
+    var schemaEpsilon: Double?
+
+    @Flag(help: "Accept the schema's data-derived bounds and categories as public (the record says so).")
+    var acceptDataBounds = false
+
+    @Flag(help: "Train without differential privacy (ε = ∞). For comparison only.")
+    var noPrivacy = false
+
+    @Option(help: "Accountant for ε: rdp or pld.")
+    var accountant: AccountantKind = .rdp
+
+    @Option(help: "Epochs (expected passes over the data).")
+    var epochs: Int?
+
+    @Option(help: "Expected batch size (sampling probability = batch size / records).")
+    var batchSize: Int?
+
+    @Option(help: "Per-example clipping norm C.")
+    var clippingNorm: Float?
+
+    @Option(help: "Hold this fraction of rows out of training (the same rows `audit --holdout-fraction` uses).")
+    var holdoutFraction: Double?
+
+    @Option(help: "Seed: reproducible run, NOT cryptographically secure noise (the record says so).")
+    var seed: UInt64?
+
+    @Option(help: "Budget ledger database (default: ~/.local/share/dpsynth/ledger.sqlite).")
+    var ledger: String?
+
+    @Flag(help: "Do not record the release in the ledger.")
+    var noLedger = false
+
+    @Option(help: "Worker threads for OpenBLAS (default: DPSYNTH_THREADS or the cores).")
+    var threads: Int?
+
+    @Flag(help: "Replace an existing model file.")
+    var force = false
+
+    @Option(name: .shortAndLong, help: "Model file to write.")
+    var output: String
+
+    func validate() throws {
+        if noPrivacy {
+            if epsilon != nil || schemaEpsilon != nil {
+                throw ValidationError("--no-privacy cannot be combined with --epsilon or --schema-epsilon")
+            }
+        } else {
+            guard let epsilon else { throw ValidationError("give a privacy budget with --epsilon (and --delta), or --no-privacy") }
+            guard epsilon.isFinite, epsilon > 0 else { throw ValidationError("--epsilon must be a positive number, found \(epsilon)") }
+            if let schemaEpsilon, !(schemaEpsilon > 0 && schemaEpsilon < epsilon) {
+                throw ValidationError("--schema-epsilon must lie in (0, --epsilon = \(epsilon)), found \(schemaEpsilon)")
+            }
+            if schemaEpsilon != nil && acceptDataBounds {
+                throw ValidationError("choose one: --schema-epsilon (pay for data-derived bounds) or --accept-data-bounds (declare them public)")
+            }
+        }
+        guard delta > 0 && delta < 1 else { throw ValidationError("--delta must lie in (0, 1), found \(delta)") }
+        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, found \(epochs)") }
+        if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1, found \(batchSize)") }
+        if let clippingNorm, !(clippingNorm > 0) { throw ValidationError("--clipping-norm must be positive, found \(clippingNorm)") }
+        if let holdoutFraction, !(holdoutFraction > 0 && holdoutFraction < 1) {
+            throw ValidationError("--holdout-fraction must lie in (0, 1), found \(holdoutFraction)")
+        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, found \(threads)") }
+    }
+
+    func run() throws {
+        if let threads { Engine.threadCount = threads } else { Engine.applyEnvironmentThreadCount() }
+        let outputURL = URL(fileURLWithPath: output)
+        if !force && FileManager.default.fileExists(atPath: outputURL.path) {
+            throw ValidationError("\(output) exists; pass --force to replace it")
+        }
+        let reporter = ProgressReporter(totalSteps: 1)
+        let fit = try FitRun(command: self)
+        let trained = try fit.train(reporter: reporter)
+        try trained.model.write(to: outputURL, toolVersion: DPSynthVersion.string, overwrite: true)
+        if let ledgerEntry = trained.ledgerEntry { try ledgerEntry.ledger.record(ledgerEntry.release) }
+        print(FitRun.summary(of: trained.model, output: output, stoppedEarly: trained.interrupted))
+    }
+}
+
+extension ModelKind: ExpressibleByArgument {}
+
+
+/// One `fit`, from reading the data to the trained model; shared by `fit` and `demo`.
+struct FitRun {
+    let source: DataSource
+    let table: Table
+    let schema: Schema
+    let configuration: TabularGANConfiguration
+    let privacy: TrainingPrivacy
+    let randomness: TrainingRandomness
+    let ledger: BudgetLedger?
+    let fingerprint: DatasetFingerprint
+    let outputLabel: String
+
+    struct Result {
+        var model: TrainedModel
+        var ledgerEntry: (ledger: BudgetLedger, release: LedgerRelease)?
+        var interrupted: Bool
+    }
+
+    init(command: FitCommand) throws {
+        var configuration = TabularGANConfiguration()
+        configuration.modelKind = command.model
+        if let epochs = command.epochs { configuration.epochs = epochs }
+        if let batchSize = command.batchSize { configuration.expectedBatchSize = batchSize }
+        if let clippingNorm = command.clippingNorm { configuration.clippingNorm = clippingNorm }
+        try self.init(data: command.data, schemaPath: command.schema, table: command.selection.table, query: command.selection.query,
+                      label: command.label, configuration: configuration,
+                      epsilon: command.noPrivacy ? nil : command.epsilon, delta: command.delta,
+                      schemaEpsilon: command.schemaEpsilon, acceptDataBounds: command.acceptDataBounds,
+                      accountant: command.accountant, holdoutFraction: command.holdoutFraction, seed: command.seed,
+                      ledgerPath: command.noLedger ? nil : (command.ledger ?? BudgetLedger.defaultURL().path),
+                      outputLabel: command.output)
+    }
+
+    init(data: String, schemaPath: String, table tableName: String?, query: String?, label: String?,
+         configuration: TabularGANConfiguration, epsilon: Double?, delta: Double, schemaEpsilon: Double?,
+         acceptDataBounds: Bool, accountant: AccountantKind, holdoutFraction: Double?, seed: UInt64?,
+         ledgerPath: String?, outputLabel: String) throws {
+        var schema = try loadSchema(schemaPath)
+        if let label {
+            guard let index = schema.columnIndex(named: label) else {
+                throw ValidationError("--label \(label): no such column in \(schemaPath) (columns: \(schema.columns.map(\.name).joined(separator: ", ")))")
+            }
+            for i in schema.columns.indices where schema.columns[i].role == .label { schema.columns[i].role = .feature }
+            schema.columns[index].role = .label
+        }
+        if configuration.modelKind == .acgan && schema.labelColumnIndex == nil {
+            throw ValidationError("an AC-GAN needs a label column: mark one with \"role\": \"label\" in \(schemaPath) or pass --label COL (or use --model gan)")
+        }
+        source = try DataSource(specification: data, table: tableName, query: query)
+        var table = try Table.read(source, schema: schema)
+        if let holdoutFraction { table = table.split(holdoutFraction: holdoutFraction).train }
+        fingerprint = try DatasetFingerprint(contentsOf: dataFileURL(source))
+        randomness = seed.map { .seeded($0) } ?? .secure
+        self.configuration = configuration
+        self.outputLabel = outputLabel
+
+        var schemaSpend = SchemaSpend()
+        var boundsSource = PrivacyRecord.SchemaBoundsSource.declaredPublic
+        var acceptedColumns: [String] = []
+        if let epsilon {
+            let items = schema.dataDerivedItems
+            if !items.isEmpty {
+                if acceptDataBounds {
+                    acceptedColumns = Array(Set(items.map(\.column))).sorted()
+                    schema = schema.acceptingDataDerivedValuesAsPublic()
+                    boundsSource = .acceptedDataBounds
+                } else if let schemaEpsilon {
+                    let random: RandomSource = try seed.map { SeededGenerator(seed: $0 ^ 0x5C4E_3A11) } ?? SecureGenerator()
+                    (schema, schemaSpend) = try SchemaPrivatizer.privatize(schema, table: table, epsilon: schemaEpsilon, random: random)
+                    boundsSource = .paidFor
+                } else {
+                    throw ValidationError("""
+                    the schema holds values read off the private data, which a DP release must not leak:
+                      \(items.map(\.description).joined(separator: "\n  "))
+                    Declare them public in the schema if they are known a priori, pass --accept-data-bounds \
+                    to accept them as public (the record and the audit will say so), or pass --schema-epsilon E \
+                    to make them private with part of the budget.
+                    """)
+                }
+                // Re-read so the rows are typed by the final schema (bounds, categories).
+                table = try Table.read(source, schema: schema)
+                if let holdoutFraction { table = table.split(holdoutFraction: holdoutFraction).train }
+            }
+            guard schemaSpend.totalDelta == 0 else {
+                throw ValidationError("""
+                making the data-derived category lists private needed an (ε, δ) set-union mechanism \
+                (δ = \(schemaSpend.totalDelta)), which fit does not yet compose into the model's record; \
+                declare the candidate categories public in the schema (their selection is then pure ε-DP) \
+                or declare the lists public
+                """)
+            }
+            privacy = .differentiallyPrivate(PrivacyBudget(
+                epsilon: epsilon, delta: delta, accountant: accountant, schemaEpsilon: schemaSpend.totalEpsilon,
+                schemaBounds: boundsSource, acceptedDataBoundColumns: acceptedColumns))
+        } else {
+            privacy = .noPrivacy
+        }
+        self.schema = schema
+        self.table = table
+        ledger = try epsilon == nil ? nil : ledgerPath.map { try BudgetLedger(url: URL(fileURLWithPath: $0)) }
+    }
+
+    /// Trains, showing progress; Ctrl-C stops after the current step with a valid checkpoint.
+    func train(reporter: ProgressReporter) throws -> Result {
+        let encoder = try TableEncoder(schema: schema)
+        let (matrix, report) = try encoder.encode(table)
+        for (index, name) in report.columnNames.enumerated() where report.clippedBelow[index] + report.clippedAbove[index] > 0 {
+            reporter.message("note: column '\(name)': \(report.clippedBelow[index]) values below and \(report.clippedAbove[index]) above the schema bounds were clipped")
+        }
+        let trainer = try TabularGANTrainer(configuration: configuration, encoder: encoder, data: matrix,
+                                            privacy: privacy, randomness: randomness)
+        var ledgerEntry: (BudgetLedger, LedgerRelease)?
+        if let ledger, let plan = trainer.plan {
+            // Refuse before any training step if the planned release would exceed the budget.
+            try ledger.checkBudget(fingerprint: fingerprint, plannedEvent: plan.event(afterSteps: trainer.plannedSteps),
+                                   delta: plan.budget.delta, accountant: plan.budget.accountant)
+        }
+        if case .seeded = randomness {
+            reporter.message("warning: --seed makes the DP noise reproducible and NOT cryptographically secure; use it for tests only")
+        }
+        if case .noPrivacy = privacy {
+            reporter.message("warning: --no-privacy: this model has NO differential privacy guarantee (ε = ∞)")
+        } else if let plan = trainer.plan {
+            reporter.message(String(format: "privacy: ε = %g, δ = %g, q = %.4f, σ = %.4f, C = %g, %d steps planned",
+                                    plan.budget.epsilon, plan.budget.delta, plan.samplingProbability,
+                                    plan.noiseMultiplier, Double(configuration.clippingNorm), trainer.plannedSteps))
+        }
+        let progressReporter = ProgressReporter(totalSteps: trainer.plannedSteps)
+        progressReporter.quiet = reporter.quiet
+        Interruption.install()
+        let model = try trainer.train(progress: { progress in
+            let fields: KeyValuePairs<String, Double> = ["D": progress.discriminatorLoss, "G": progress.generatorLoss, "ε": progress.epsilon]
+            if progress.isEpochEnd {
+                progressReporter.epochFinished(progress.epoch, step: progress.step, fields: fields)
+            } else {
+                progressReporter.step(progress.step, epoch: progress.epoch, fields: fields)
+            }
+        }, shouldStop: { Interruption.isRequested })
+        if Interruption.isRequested {
+            reporter.message("interrupted: writing a checkpoint after \(trainer.stepsTaken) of \(trainer.plannedSteps) steps; its record states the privacy spent so far")
+        }
+        if let ledger, let plan = trainer.plan {
+            let record = model.privacy
+            let release = try LedgerRelease(
+                dataset: fingerprint, label: outputLabel, event: plan.trainingEvent(afterSteps: record.steps),
+                training: DPSGDPrivacyFacts(samplingProbability: record.samplingProbability, noiseMultiplier: record.noiseMultiplier,
+                                            steps: record.steps, noiseIsCryptographicallySecure: record.secureRandomness),
+                clippingNorm: record.clippingNorm,
+                schemaEpsilon: record.schemaEpsilon, delta: record.delta, accountants: [plan.budget.accountant])
+            ledgerEntry = (ledger, release)
+        }
+        return Result(model: model, ledgerEntry: ledgerEntry.map { (ledger: $0.0, release: $0.1) },
+                      interrupted: Interruption.isRequested)
+    }
+
+    /// The lines `fit` and `demo` print when a model is written.
+    static func summary(of model: TrainedModel, output: String, stoppedEarly: Bool) -> String {
+        let record = model.privacy
+        var lines = ["wrote \(output)\(stoppedEarly ? " (checkpoint: training was interrupted)" : "")"]
+        if record.isPrivate {
+            lines.append(String(format: "privacy: (ε = %.4g, δ = %g) by the %@ accountant after %d of %d steps; q = %.4f, σ = %.4f, C = %g; schema ε = %g",
+                                record.epsilon, record.delta, record.accountant.uppercased(), record.steps, record.plannedSteps,
+                                record.samplingProbability, record.noiseMultiplier, record.clippingNorm, record.schemaEpsilon))
+            if !record.secureRandomness { lines.append("warning: seeded run — noise was not cryptographically secure") }
+        } else {
+            lines.append("privacy: none (ε = ∞) — trained with --no-privacy")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,135 @@
+import ArgumentParser
+import DPSynthModels
+import DPSynthTestSupport
+import Foundation
+import XCTest
+@testable import dpsynth
+
+/// `fit`, `sample`, `inspect` and `audit` through the command types, on the bundled example,
+/// with small settings: what a user sees, and what must be refused before anything is written.
+final class ReleaseCLITests: XCTestCase {
+    private var directory: URL!
+    private let data = SharedData.repositoryRoot.appendingPathComponent("Examples/gbsg2.csv").path
+    private let schema = SharedData.repositoryRoot.appendingPathComponent("Schemas/gbsg2.json").path
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("dpsynth-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    private func run(_ arguments: [String]) throws {
+        var command = try DPSynthCommand.parseAsRoot(arguments)
+        try command.run()
+    }
+
+    /// The message ArgumentParser would print for `arguments`.
+    private func failure(_ arguments: [String]) -> String {
+        do {
+            try run(arguments)
+            return "(no error)"
+        } catch {
+            return DPSynthCommand.message(for: error)
+        }
+    }
+
+    private func fit(_ extra: [String], output: String, schema: String? = nil) throws {
+        try run(["fit", data, "--schema", schema ?? self.schema, "--epochs", "2", "--seed", "7", "--ledger", path("ledger.sqlite"),
+                 "-o", output] + extra)
+    }
+
+    func testFitSampleInspectAuditEndToEnd() throws {
+        try fit(["--epsilon", "1", "--delta", "1e-5"], output: path("m.dpsynth"))
+        let inspection = try ModelInspection(TrainedModel(contentsOf: URL(fileURLWithPath: path("m.dpsynth"))))
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(inspection.jsonText().utf8)) as? [String: Any])
+        let privacy = try XCTUnwrap(json["privacy"] as? [String: Any])
+        let epsilon = try XCTUnwrap(privacy["epsilon"] as? Double)
+        XCTAssertLessThanOrEqual(epsilon, 1)
+        XCTAssertGreaterThan(epsilon, 0.5, "the calibrated run should spend most of its budget")
+        XCTAssertEqual(privacy["delta"] as? Double, 1e-5)
+        XCTAssertEqual(privacy["accountant"] as? String, "rdp")
+        XCTAssertEqual(privacy["secure_randomness"] as? Bool, false, "a seeded run must say its noise is not secure")
+        for key in ["noise_multiplier", "sampling_rate", "clipping_norm", "steps", "schema_epsilon"] {
+            XCTAssertNotNil(privacy[key], key)
+        }
+
+        try run(["sample", path("m.dpsynth"), "-n", "120", "--label-counts", "1=20,0=100", "--seed", "3", "-o", path("s.csv")])
+        let lines = try String(contentsOfFile: path("s.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.first, "horTh,age,menostat,tsize,tgrade,pnodes,progrec,estrec,cens", "dropped columns are not released")
+        XCTAssertEqual(lines.count, 121)
+        XCTAssertEqual(lines.dropFirst().filter { $0.hasSuffix(",1") }.count, 20, "exact label counts")
+
+        try run(["audit", "--real", data, "--synthetic", path("s.csv"), "--schema", schema, "--model", path("m.dpsynth"),
+                 "--ledger", path("ledger.sqlite"), "-o", path("audit")])
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("audit/report.json")))) as? [String: Any])
+        let utility = try XCTUnwrap(report["utility"] as? [String: Any])
+        XCTAssertEqual((utility["columns"] as? [Any])?.count, 9)
+        let reportPrivacy = try XCTUnwrap(report["privacy"] as? [String: Any])
+        XCTAssertNotNil(reportPrivacy["guarantee"])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path("audit/report.html")))
+    }
+
+    func testSameSeedGivesTheSameModelBytes() throws {
+        try fit(["--no-privacy"], output: path("a.dpsynth"))
+        try fit(["--no-privacy"], output: path("b.dpsynth"))
+        let a = try TrainedModel(contentsOf: URL(fileURLWithPath: path("a.dpsynth")))
+        let b = try TrainedModel(contentsOf: URL(fileURLWithPath: path("b.dpsynth")))
+        XCTAssertEqual(a.parameterBytes, b.parameterBytes)
+        XCTAssertFalse(a.privacy.isPrivate)
+    }
+
+    func testBudgetArgumentsAreRequiredAndChecked() {
+        XCTAssertEqual(failure(["fit", data, "--schema", schema, "-o", path("m")]),
+                       "give a privacy budget with --epsilon (and --delta), or --no-privacy")
+        XCTAssertEqual(failure(["fit", data, "--schema", schema, "--epsilon=-1", "-o", path("m")]),
+                       "--epsilon must be a positive number, found -1.0")
+        XCTAssertEqual(failure(["fit", data, "--schema", schema, "--epsilon", "1", "--schema-epsilon", "2", "-o", path("m")]),
+                       "--schema-epsilon must lie in (0, --epsilon = 1.0), found 2.0")
+        XCTAssertEqual(failure(["fit", data, "--schema", schema, "--no-privacy", "--epsilon", "1", "-o", path("m")]),
+                       "--no-privacy cannot be combined with --epsilon or --schema-epsilon")
+    }
+
+    func testLedgerBudgetRefusesTheRunBeforeTrainingAndWritesNothing() throws {
+        try run(["ledger", "set-budget", data, "--epsilon", "0.5", "--delta", "1e-5", "--ledger", path("ledger.sqlite")])
+        let message = failure(["fit", data, "--schema", schema, "--epsilon", "1", "--epochs", "1", "--seed", "1",
+                               "--ledger", path("ledger.sqlite"), "-o", path("m.dpsynth")])
+        XCTAssertTrue(message.contains("budget"), message)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("m.dpsynth")))
+    }
+
+    func testDataDerivedBoundsAreRefusedUnderDP() throws {
+        var text = try String(contentsOfFile: schema, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"provenance\" : \"public\"", with: "\"provenance\" : \"data\"")
+        text = text.replacingOccurrences(of: "\"provenance\": \"public\"", with: "\"provenance\": \"data\"")
+        try text.write(toFile: path("data-schema.json"), atomically: true, encoding: .utf8)
+        let message = failure(["fit", data, "--schema", path("data-schema.json"), "--epsilon", "1", "-o", path("m.dpsynth")])
+        XCTAssertTrue(message.hasPrefix("the schema holds values read off the private data"), message)
+        XCTAssertTrue(message.contains("column 'age': bounds"), message)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("m.dpsynth")))
+        // Accepting them is allowed, and the record says which columns were vouched for.
+        try fit(["--epsilon", "1", "--accept-data-bounds"], output: path("m.dpsynth"), schema: path("data-schema.json"))
+        let record = try TrainedModel(contentsOf: URL(fileURLWithPath: path("m.dpsynth"))).privacy
+        XCTAssertEqual(record.schemaBounds, .acceptedDataBounds)
+        XCTAssertTrue(record.acceptedDataBoundColumns.contains("age"))
+    }
+
+    func testCorruptModelAndForeignFilesAreRefused() throws {
+        try fit(["--no-privacy"], output: path("m.dpsynth"))
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path("m.dpsynth")))
+        bytes[bytes.count / 2] ^= 0x10
+        try bytes.write(to: URL(fileURLWithPath: path("bad.dpsynth")))
+        XCTAssertEqual(failure(["inspect", path("bad.dpsynth")]),
+                       "\(path("bad.dpsynth")): model file is corrupt (SHA-256 checksum mismatch); refusing to load weights whose privacy record cannot be trusted")
+        XCTAssertEqual(failure(["sample", data, "-n", "5", "-o", path("x.csv")]),
+                       "\(data): not a DPSynth model file (missing the DPSYNTH signature)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("x.csv")))
+        XCTAssertEqual(failure(["sample", path("m.dpsynth"), "-n", "10", "--label-counts", "1=5,0=4", "-o", path("x.csv")]),
+                       "the label counts add up to 9 rows but 10 rows were requested; make -n equal their sum (or leave -n out)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("x.csv")))
+    }
+}

@@ -1,0 +1,106 @@
+import DPSynthTestSupport
+import Foundation
+import XCTest
+
+/// `dpsynth schema infer` and `dpsynth schema check`, run as the built executable: exit codes,
+/// printed violations (golden text) and the files left behind.
+final class SchemaCommandTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("dpsynth-cli-schema-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try FileManager.default.removeItem(at: directory)
+    }
+
+    /// Runs the dpsynth executable built beside this test bundle.
+    private func dpsynth(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+        let executable = Bundle.main.bundleURL.appendingPathComponent("dpsynth")
+        let candidates = [executable, SharedData.repositoryRoot.appendingPathComponent(".build/release/dpsynth"),
+                          SharedData.repositoryRoot.appendingPathComponent(".build/debug/dpsynth")]
+        let binary = try XCTUnwrap(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
+                                   "build the dpsynth executable first")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let output = Pipe(), error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+    }
+
+    private func write(_ name: String, _ text: String) throws -> String {
+        let url = directory.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    func testInferWritesASchemaAndListsWhatCameFromTheData() throws {
+        let result = try dpsynth(["schema", "infer", SharedData.url("data/gbsg2.csv").path, "--label", "cens", "-o", "gbsg2.json"])
+        XCTAssertEqual(result.status, 0, result.error)
+        let lines = result.output.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, "wrote gbsg2.json: 10 columns, 686 rows read")
+        XCTAssertTrue(lines.contains("  column 'age': bounds"), result.output)
+        XCTAssertTrue(lines.contains("  column 'tgrade': categories"), result.output)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("gbsg2.json"))) as? [String: Any]
+        let columns = try XCTUnwrap(json?["columns"] as? [[String: Any]])
+        XCTAssertEqual(columns.first { $0["name"] as? String == "cens" }?["role"] as? String, "label")
+        XCTAssertEqual(columns.first { $0["name"] as? String == "horTh" }?["kind"] as? String, "boolean")
+
+        let again = try dpsynth(["schema", "infer", SharedData.url("data/gbsg2.csv").path, "-o", "gbsg2.json"])
+        XCTAssertNotEqual(again.status, 0)
+        XCTAssertTrue(again.error.contains("gbsg2.json already exists; pass --force to replace it"), again.error)
+    }
+
+    func testInferOnBadInputFailsAndWritesNothing() throws {
+        let bad = try write("bad.csv", "a,b\n1,2\n3,4,5\n")
+        let result = try dpsynth(["schema", "infer", bad, "-o", "out.json"])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.error.contains("bad.csv line 3: too many fields: expected 2 (as in the header), found 3"), result.error)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted(), ["bad.csv"])
+    }
+
+    func testCheckPrintsEveryViolationWithLineAndColumnThenACount() throws {
+        let schema = SharedData.repositoryRoot.appendingPathComponent("Schemas/gbsg2.json").path
+        let data = try write("g.csv", """
+            horTh,age,menostat,tsize,tgrade,pnodes,progrec,estrec,time,cens
+            no,70,Post,21,II,3,48,66,1814,1
+            maybe,56,Post,12,II,7,61,77,2018,1
+            no,5O,Post,12,IV,7,61,77,2018,1
+            no,56,Post,12
+            no,156,Post,12,II,0,61,77,2018,
+
+            """)
+        let result = try dpsynth(["schema", "check", data, "--schema", schema, "--limit", "4"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.output, """
+            \(data) line 3, column 'horTh': "maybe" is not one of the schema's categories ("no", "yes"); add it to the schema or read with unknown categories mapped to null
+            \(data) line 4, column 'age': expected an integer, found "5O"
+            \(data) line 4, column 'tgrade': "IV" is not one of the schema's categories ("I", "II", "III"); add it to the schema or read with unknown categories mapped to null
+            \(data) line 5: too few fields: expected 10 (as in the header), found 4
+            … and 3 more violations (7 in all)
+
+            """)
+        let clean = try dpsynth(["schema", "check", SharedData.url("data/gbsg2.csv").path, "--schema", schema])
+        XCTAssertEqual(clean.status, 0, clean.error)
+        XCTAssertEqual(clean.output, "\(SharedData.url("data/gbsg2.csv").path): 686 rows match the schema\n")
+    }
+
+    func testSQLiteSourcesNeedATableOrAQuery() throws {
+        let result = try dpsynth(["schema", "infer", "sqlite:\(directory.path)/none.db", "-o", "x.json"])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.error.contains("a SQLite source needs exactly one of --table NAME and --query SQL"), result.error)
+        let missing = try dpsynth(["schema", "infer", "sqlite:\(directory.path)/none.db", "--table", "t", "-o", "x.json"])
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.error.contains("none.db: no such SQLite database"), missing.error)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("none.db").path))
+    }
+}
