@@ -151,6 +151,19 @@ final class EncoderTests: XCTestCase {
         }
     }
 
+    func testSQLiteEncodingEqualsWholeTableEncoding() throws {
+        let directory = try TemporaryDirectory()
+        let table = try randomTable(rows: 500, seed: 8)
+        let database = directory.url.appendingPathComponent("h.db")
+        try SQLiteTableWriter.write(table, to: database, tableName: "visits", overwrite: false)
+        let encoder = try TableEncoder(schema: schema)
+        let whole = try encoder.encode(table)
+        let streamed = try encoder.encode(.sqlite(database, .table("visits")), batchSize: 64)
+        XCTAssertEqual(streamed.matrix, whole.matrix)
+        let query = try encoder.encode(.sqlite(database, .query("SELECT * FROM visits WHERE age >= 60")))
+        XCTAssertEqual(query.matrix.rowCount, table.numbers("age")!.filter { $0! >= 60 }.count)
+    }
+
     func testStreamingStrictEncodingStopsAtAnOutOfBoundValue() throws {
         let directory = try TemporaryDirectory()
         var table = try randomTable(rows: 2_000, seed: 6)
