@@ -88,6 +88,19 @@ final class DiscriminatorStepTests: XCTestCase {
         XCTAssertEqual(variance.squareRoot(), expected, accuracy: 0.075 * expected)
     }
 
+    /// Poisson sampling can give an empty real batch: the step then releases the fake rows'
+    /// gradient plus noise, and nothing breaks.
+    func testEmptyRealBatch() throws {
+        let (discriminator, batch) = try setUp(kind: .acgan)
+        let fakeOnly = DiscriminatorBatch(rows: batch.rows.rows(batch.realCount..<batch.rows.shape[0]), realCount: 0,
+                                          classes: Array(batch.classes[batch.realCount...]))
+        let step = DiscriminatorStep(loss: .nonSaturating, auxiliaryLossWeight: 1, classifiesFakeRows: false)
+        let result = try step.privateGradients(discriminator, fakeOnly, dpsgd: try dpsgd(noiseMultiplier: 1, clippingNorm: 1,
+                                                                                       expectedBatchSize: 4))
+        XCTAssertEqual(result.gradients.map(\.shape), discriminator.parameters.map(\.shape))
+        XCTAssertTrue(result.gradients.allSatisfy { $0.scalars.allSatisfy(\.isFinite) })
+    }
+
     func testGradientPenaltyIsRefusedUnderPrivacy() throws {
         var configuration = TestDatasets.smallConfiguration(.gan)
         configuration.loss = .wassersteinGradientPenalty

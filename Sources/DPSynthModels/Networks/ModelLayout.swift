@@ -58,6 +58,9 @@ public struct ModelLayout: Equatable {
 
     /// Rows of the encoder's matrix without the label block: [rows, generatedWidth], row-major.
     func generatedColumns(of matrix: EncodedMatrix, rows: [Int]) -> [Float] {
+        if labelRange == nil && rows.count == matrix.rowCount && rows.elementsEqual(0..<matrix.rowCount) {
+            return matrix.values  // the whole matrix, already in the generated layout (shared storage)
+        }
         var result = [Float](repeating: 0, count: rows.count * generatedWidth)
         matrix.values.withUnsafeBufferPointer { source in
             for (target, row) in rows.enumerated() {
