@@ -11,7 +11,7 @@ final class DiscriminatorStepTests: XCTestCase {
     private func setUp(kind: ModelKind) throws -> (TabularDiscriminator, DiscriminatorBatch) {
         var configuration = TestDatasets.smallConfiguration(kind)
         configuration.discriminatorLayerNorm = true
-        let layout = try ModelLayout(encoder: try TableEncoder(schema: (try TestDatasets.schema("gbsg2"))), modelKind: kind)
+        let layout = try ModelLayout(encoder: try TableEncoder(schema: try TestDatasets.schema("gbsg2")), modelKind: kind)
         let random = SeededGenerator(seed: 3)
         let discriminator = TabularDiscriminator(configuration: configuration, layout: layout, random: random)
         let rows = 9, realCount = 5
@@ -35,7 +35,7 @@ final class DiscriminatorStepTests: XCTestCase {
     func testRealRowsAreClippedAndFakeRowsAreNot() throws {
         for kind in [ModelKind.gan, .acgan] {
             let (discriminator, batch) = try setUp(kind: kind)
-            let step = DiscriminatorStep(loss: .nonSaturating, auxiliaryLossWeight: 1)
+            let step = DiscriminatorStep(loss: .nonSaturating, auxiliaryLossWeight: 1, classifiesFakeRows: true)
             let clip = 0.05, expected = 4
             let result = try step.privateGradients(discriminator, batch, dpsgd: try dpsgd(noiseMultiplier: 0, clippingNorm: clip,
                                                                                         expectedBatchSize: expected))
@@ -73,7 +73,7 @@ final class DiscriminatorStepTests: XCTestCase {
     /// The noise added is N(0, σ²C²)/B per coordinate: compare two runs with and without noise.
     func testNoiseHasStandardDeviationSigmaTimesClipOverBatch() throws {
         let (discriminator, batch) = try setUp(kind: .gan)
-        let step = DiscriminatorStep(loss: .hinge, auxiliaryLossWeight: 1)
+        let step = DiscriminatorStep(loss: .hinge, auxiliaryLossWeight: 1, classifiesFakeRows: true)
         let clean = try step.privateGradients(discriminator, batch, dpsgd: try dpsgd(noiseMultiplier: 0, clippingNorm: 1,
                                                                                    expectedBatchSize: 8)).gradients
         let noisy = try step.privateGradients(discriminator, batch, dpsgd: try dpsgd(noiseMultiplier: 2, clippingNorm: 1,
@@ -88,10 +88,23 @@ final class DiscriminatorStepTests: XCTestCase {
         XCTAssertEqual(variance.squareRoot(), expected, accuracy: 0.075 * expected)
     }
 
+    /// Poisson sampling can give an empty real batch: the step then releases the fake rows'
+    /// gradient plus noise, and nothing breaks.
+    func testEmptyRealBatch() throws {
+        let (discriminator, batch) = try setUp(kind: .acgan)
+        let fakeOnly = DiscriminatorBatch(rows: batch.rows.rows(batch.realCount..<batch.rows.shape[0]), realCount: 0,
+                                          classes: Array(batch.classes[batch.realCount...]))
+        let step = DiscriminatorStep(loss: .nonSaturating, auxiliaryLossWeight: 1, classifiesFakeRows: false)
+        let result = try step.privateGradients(discriminator, fakeOnly, dpsgd: try dpsgd(noiseMultiplier: 1, clippingNorm: 1,
+                                                                                       expectedBatchSize: 4))
+        XCTAssertEqual(result.gradients.map(\.shape), discriminator.parameters.map(\.shape))
+        XCTAssertTrue(result.gradients.allSatisfy { $0.scalars.allSatisfy(\.isFinite) })
+    }
+
     func testGradientPenaltyIsRefusedUnderPrivacy() throws {
         var configuration = TestDatasets.smallConfiguration(.gan)
         configuration.loss = .wassersteinGradientPenalty
-        let encoder = try TableEncoder(schema: (try TestDatasets.schema("gbsg2")))
+        let encoder = try TableEncoder(schema: try TestDatasets.schema("gbsg2"))
         let matrix = EncodedMatrix(values: [Float](repeating: 0, count: 4 * encoder.width), rowCount: 4, width: encoder.width)
         XCTAssertThrowsError(try TabularGANTrainer(configuration: configuration, encoder: encoder, data: matrix,
                                                    privacy: .differentiallyPrivate(PrivacyBudget(epsilon: 1, delta: 1e-5)),

@@ -39,6 +39,25 @@ final class MeasurementTests: XCTestCase {
         }
     }
 
+    /// Sampling throughput: DPSYNTH_MEASURE_SAMPLING=ROWS trains flchain's default AC-GAN (ε = 1,
+    /// seeded) and streams ROWS rows in chunks of 8,192 to nowhere, printing rows per second.
+    func testMeasureSampling() throws {
+        guard let text = ProcessInfo.processInfo.environment["DPSYNTH_MEASURE_SAMPLING"], let rows = Int(text) else {
+            throw XCTSkip("set DPSYNTH_MEASURE_SAMPLING=ROWS to measure")
+        }
+        let (_, encoder, matrix) = try TestDatasets.encoded("flchain")
+        let fitStart = Date()
+        let model = try TabularGANTrainer(configuration: TabularGANConfiguration(), encoder: encoder, data: matrix,
+                                          privacy: .differentiallyPrivate(PrivacyBudget(epsilon: 1, delta: 1e-5)),
+                                          randomness: .seeded(1)).train()
+        let fitSeconds = Date().timeIntervalSince(fitStart)
+        let start = Date()
+        var produced = 0
+        try model.sample(count: rows, random: SeededGenerator(seed: 2)) { produced += $0.rowCount }
+        let seconds = Date().timeIntervalSince(start)
+        print("flchain fit (\(matrix.rowCount) rows, \(model.privacy.steps) steps): \(fitSeconds) s, \(Double(model.privacy.steps * TabularGANConfiguration().expectedBatchSize) / fitSeconds) real rows/s; sampled \(produced) rows in \(seconds) s: \(Double(produced) / seconds) rows/s")
+    }
+
     func testMeasureRuns() throws {
         let environment = ProcessInfo.processInfo.environment
         guard let runsPath = environment["DPSYNTH_MEASURE_RUNS"], let outPath = environment["DPSYNTH_MEASURE_OUT"] else {

@@ -20,10 +20,10 @@ enum TestDatasets {
 
     /// The table, its encoder and its encoded matrix.
     static func encoded(_ name: String) throws -> (table: Table, encoder: TableEncoder, matrix: EncodedMatrix) {
-        let schema = try schema(name)
-        let table = try table(name, schema)
-        let encoder = try TableEncoder(schema: schema)
-        return (table, encoder, try encoder.encode(table).matrix)
+        let loaded = try Self.schema(name)
+        let real = try Self.table(name, loaded)
+        let encoder = try TableEncoder(schema: loaded)
+        return (real, encoder, try encoder.encode(real).matrix)
     }
 
     /// 0-based row indices of the fixed test split.
@@ -83,27 +83,26 @@ enum TestDatasets {
         return maximum
     }
 
-    /// The independent-uniform baseline: every column drawn uniformly within its schema bounds
-    /// or over its categories (and missing, when nullable, as one more equally likely outcome).
-    static func uniformBaseline(encoder: TableEncoder, rows: Int, random: RandomSource) -> Table {
-        var values = [Float](repeating: 0, count: rows * encoder.width)
-        for row in 0..<rows {
-            for span in encoder.spans {
-                let base = row * encoder.width + span.range.lowerBound
-                switch span.kind {
-                case .oneHot:
-                    values[base + Int(random.next() % UInt64(span.width))] = 1
-                case .scaledValue(let low, let high):
-                    values[base] = low + Float(random.nextUnitDouble()) * (high - low)
-                case .modeSpecific(let modes):
-                    values[base] = Float(random.nextUnitDouble() * 2 - 1)
-                    values[base + 1 + Int(random.next() % UInt64(modes))] = 1
-                case .nullIndicator:
-                    values[base] = random.nextBernoulli(0.5) ? 1 : 0
-                }
+    /// The independent-uniform baseline: every modelled column drawn independently, numbers
+    /// uniformly within the schema bounds (rounded for integers), categories uniformly over the
+    /// schema's list; no missing values. Dropped columns and identifiers are left empty.
+    static func uniformBaseline(schema: Schema, rows: Int, random: RandomSource) throws -> Table {
+        let columns: [ColumnValues] = schema.columns.map { column in
+            if column.isModelled && column.kind.isCategorical {
+                let count = UInt64(max(column.categoryLabels.count, 1))
+                return .categories((0..<rows).map { _ in Int32(random.next() % count) })
             }
+            if column.isModelled, let bounds = column.bounds {
+                return .numbers((0..<rows).map { _ in
+                    let x = bounds.min + random.nextUnitDouble() * (bounds.max - bounds.min)
+                    return column.kind == .continuous ? x : x.rounded()
+                })
+            }
+            if column.kind == .identifier { return .identifiers([String?](repeating: nil, count: rows)) }
+            return column.kind.isCategorical ? .categories([Int32](repeating: -1, count: rows))
+                                             : .numbers([Double](repeating: .nan, count: rows))
         }
-        return encoder.decode(EncodedMatrix(values: values, rowCount: rows, width: encoder.width))
+        return try Table(schema: schema, columns: columns, source: "uniform baseline")
     }
 
     /// Small, fast settings for tests.
@@ -115,6 +114,7 @@ enum TestDatasets {
         configuration.discriminatorWidths = [32, 32]
         configuration.expectedBatchSize = 64
         configuration.epochs = 10
+        configuration.generatorNormalization = .layerNorm
         return configuration
     }
 }

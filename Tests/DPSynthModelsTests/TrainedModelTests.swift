@@ -9,8 +9,7 @@ final class TrainedModelTests: XCTestCase {
     private func quickModel(_ kind: ModelKind = .acgan, seed: UInt64 = 1, privacy: TrainingPrivacy = .noPrivacy) throws -> TrainedModel {
         var configuration = TestDatasets.smallConfiguration(kind)
         configuration.epochs = 1
-        let encoder = try TableEncoder(schema: (try TestDatasets.schema("gbsg2")))
-        let matrix = try encoder.encode(try TestDatasets.table("gbsg2", (try TestDatasets.schema("gbsg2")))).matrix
+        let (_, encoder, matrix) = try TestDatasets.encoded("gbsg2")
         return try TabularGANTrainer(configuration: configuration, encoder: encoder, data: matrix, privacy: privacy,
                                      randomness: .seeded(seed)).train()
     }

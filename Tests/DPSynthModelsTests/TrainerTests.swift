@@ -1,3 +1,4 @@
+import Foundation
 import DPSynthAccounting
 import DPSynthRandom
 import DPSynthTabular
@@ -7,8 +8,8 @@ import XCTest
 /// Budget arithmetic, stopping, checkpoints and every loss.
 final class TrainerTests: XCTestCase {
     private func gbsg2() throws -> (TableEncoder, EncodedMatrix) {
-        let encoder = try TableEncoder(schema: (try TestDatasets.schema("gbsg2")))
-        return (encoder, try encoder.encode(try TestDatasets.table("gbsg2", (try TestDatasets.schema("gbsg2")))).matrix)
+        let (_, encoder, matrix) = try TestDatasets.encoded("gbsg2")
+        return (encoder, matrix)
     }
 
     func testSigmaIsCalibratedOverTheComposedEvent() throws {
@@ -29,6 +30,18 @@ final class TrainerTests: XCTestCase {
                                              samplingProbability: 0.1, plannedSteps: 1, releasesLabelMarginal: false, labelShare: 0.1)) { error in
             XCTAssertEqual(error as? TrainingError, .budgetTooSmall(epsilon: 0.5, schemaEpsilon: 0.5))
         }
+    }
+
+    /// A schema spend with δ > 0 (thresholded categories without public candidates) is not pure:
+    /// it is added by basic composition, the accountant working at the δ that is left.
+    func testApproximateSchemaSpendComposesBasically() throws {
+        let budget = PrivacyBudget(epsilon: 2, delta: 1e-5, schemaEpsilon: 0.3, schemaDelta: 4e-6, schemaBounds: .paidFor)
+        let plan = try PrivacyPlan(budget: budget, samplingProbability: 0.1, plannedSteps: 100, releasesLabelMarginal: false, labelShare: 0.1)
+        var accountant = RDPAccountant()
+        try accountant.compose(.dpsgd(samplingProbability: 0.1, noiseMultiplier: plan.noiseMultiplier, steps: 100))
+        XCTAssertEqual(try plan.epsilon(afterSteps: 100), 0.3 + (try accountant.epsilon(forDelta: 6e-6)), accuracy: 1e-12)
+        XCTAssertLessThanOrEqual(try plan.epsilon(afterSteps: 100), 2)
+        XCTAssertGreaterThan(try plan.epsilon(afterSteps: 100), 2 * (1 - 1e-4))
     }
 
     func testStoppingEarlyGivesACheckpointWithTheStepsTaken() throws {
@@ -63,13 +76,29 @@ final class TrainerTests: XCTestCase {
         let history = model.privacy.epsilonHistory
         XCTAssertEqual(history.count, 3)
         XCTAssertEqual(history.map(\.epsilon), history.map(\.epsilon).sorted())
+        let marginal = try XCTUnwrap(model.privacy.marginalNoiseMultiplier)
         for point in history {
-            XCTAssertEqual(point.epsilon, try PrivacyCalibration.epsilonSpent(
-                samplingProbability: model.privacy.samplingProbability, noiseMultiplier: model.privacy.noiseMultiplier,
-                steps: point.step, delta: 1e-5), accuracy: 1e-12)
+            var accountant = RDPAccountant()
+            try accountant.compose(.gaussian(noiseMultiplier: marginal))
+            try accountant.compose(.dpsgd(samplingProbability: model.privacy.samplingProbability,
+                                          noiseMultiplier: model.privacy.noiseMultiplier, steps: point.step))
+            XCTAssertEqual(point.epsilon, try accountant.epsilon(forDelta: 1e-5), accuracy: 1e-12)
         }
         XCTAssertLessThanOrEqual(model.privacy.epsilon, 3)
         XCTAssertNil(model.privacy.labelNoiseMultiplier)
+    }
+
+    func testPartialConfigurationTakesDefaultsAndBadValuesAreNamed() throws {
+        let partial = try JSONDecoder().decode(TabularGANConfiguration.self, from: Data(#"{"modelKind": "gan", "epochs": 7}"#.utf8))
+        var expected = TabularGANConfiguration()
+        expected.modelKind = .gan
+        expected.epochs = 7
+        XCTAssertEqual(partial, expected)
+        var bad = TabularGANConfiguration()
+        bad.clippingNorm = 0
+        XCTAssertThrowsError(try bad.validate()) { error in
+            XCTAssertEqual("\(error)", "model configuration: clippingNorm is 0.0; expected a positive number")
+        }
     }
 
     func testEveryLossAndGeneratorVariantTrains() throws {

@@ -133,7 +133,8 @@ extension TrainedModel {
     /// A class drawn with probability proportional to the counts still owed; decrements it.
     private static func drawWithoutReplacement(from counts: inout [Int], random: RandomSource) -> Int {
         let total = counts.reduce(0, +)
-        var u = Int(random.next() % UInt64(total))
+        var generator = random
+        var u = Int.random(in: 0..<total, using: &generator)  // unbiased (rejection), unlike next() % total
         for index in counts.indices {
             if u < counts[index] { counts[index] -= 1; return index }
             u -= counts[index]

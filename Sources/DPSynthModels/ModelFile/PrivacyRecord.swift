@@ -50,6 +50,9 @@ public struct PrivacyRecord: Codable, Equatable {
     /// σ of the Gaussian mechanism that released an AC-GAN's label counts (sensitivity 1), composed
     /// into `epsilon`; nil when no label marginal was released.
     public var labelNoiseMultiplier: Double?
+    /// σ of the Gaussian mechanism that released the categorical marginals the generator
+    /// matched (sensitivity-1 units), composed into `epsilon`; nil when none were released.
+    public var marginalNoiseMultiplier: Double?
 
     public struct EpsilonPoint: Codable, Equatable {
         public var step: Int
@@ -67,7 +70,7 @@ public struct PrivacyRecord: Codable, Equatable {
                 schemaBounds: SchemaBoundsSource, acceptedDataBoundColumns: [String],
                 secureRandomness: Bool, randomnessDescription: String,
                 rdpOrders: [Double], rdpValues: [Double], epsilonHistory: [EpsilonPoint],
-                labelNoiseMultiplier: Double? = nil) {
+                labelNoiseMultiplier: Double? = nil, marginalNoiseMultiplier: Double? = nil) {
         self.isPrivate = isPrivate
         self.accountant = accountant
         self.epsilon = epsilon
@@ -90,5 +93,6 @@ public struct PrivacyRecord: Codable, Equatable {
         self.rdpValues = rdpValues
         self.epsilonHistory = epsilonHistory
         self.labelNoiseMultiplier = labelNoiseMultiplier
+        self.marginalNoiseMultiplier = marginalNoiseMultiplier
     }
 }

@@ -20,6 +20,14 @@ public struct ModelLayout: Equatable {
 
     public var classCount: Int { classNames.count }
 
+    /// True when the generated layout has one-hot blocks, mode indicators or null indicators.
+    var hasCategoricalEntries: Bool {
+        generatedSpans.contains { span in
+            if case .scaledValue = span.kind { return false }
+            return true
+        }
+    }
+
     public init(encoder: TableEncoder, modelKind: ModelKind) throws {
         encodedWidth = encoder.width
         var spans: [GeneratedSpan] = []
@@ -50,6 +58,9 @@ public struct ModelLayout: Equatable {
 
     /// Rows of the encoder's matrix without the label block: [rows, generatedWidth], row-major.
     func generatedColumns(of matrix: EncodedMatrix, rows: [Int]) -> [Float] {
+        if labelRange == nil && rows.count == matrix.rowCount && rows.elementsEqual(0..<matrix.rowCount) {
+            return matrix.values  // the whole matrix, already in the generated layout (shared storage)
+        }
         var result = [Float](repeating: 0, count: rows.count * generatedWidth)
         matrix.values.withUnsafeBufferPointer { source in
             for (target, row) in rows.enumerated() {

@@ -25,6 +25,9 @@ struct DiscriminatorBatch {
 struct DiscriminatorStep {
     let loss: AdversarialLoss
     let auxiliaryLossWeight: Float
+    /// Whether the auxiliary classifier also learns the generator's requested classes on fake
+    /// rows (the original AC-GAN, Odena et al. 2017, eq. 2–3) or only real rows' classes.
+    let classifiesFakeRows: Bool
 
     /// One loss per row: the adversarial term and, for an AC-GAN, the auxiliary cross-entropy
     /// of the same row — both terms of a real record belong to ONE example and are clipped together.
@@ -34,7 +37,13 @@ struct DiscriminatorStep {
         var losses = Tensor.concatenate([loss.discriminatorTermForReal(parts[0]), loss.discriminatorTermForFake(parts[1])],
                                         alongAxis: 0)
         if let auxiliary {
-            losses = losses + crossEntropy(logits: auxiliary, labels: batch.classes, reduction: .none) * auxiliaryLossWeight
+            var auxiliaryTerms = crossEntropy(logits: auxiliary, labels: batch.classes, reduction: .none) * auxiliaryLossWeight
+            if !classifiesFakeRows {
+                // [rows] ⊙ [1…1 (real), 0…0 (fake)]: the classifier learns from real rows only.
+                let mask = [Float](repeating: 1, count: batch.realCount) + [Float](repeating: 0, count: batch.fakeCount)
+                auxiliaryTerms = auxiliaryTerms * Tensor(mask)
+            }
+            losses = losses + auxiliaryTerms
         }
         return losses
     }

@@ -11,57 +11,81 @@ public struct PrivacyPlan: Equatable {
     public let noiseMultiplier: Double
     /// σ of the Gaussian mechanism on the label counts (sensitivity 1), nil without a label release.
     public let labelNoiseMultiplier: Double?
+    /// σ of the Gaussian mechanism on the categorical marginals (`CategoricalMarginals`), nil
+    /// without that release.
+    public let marginalNoiseMultiplier: Double?
 
     /// Calibrates σ_label to `labelShare` of the budget left after the schema, then the smallest
     /// DP-SGD σ for which the composed event after `plannedSteps` steps has ε ≤ budget.
     init(budget: PrivacyBudget, samplingProbability: Double, plannedSteps: Int, releasesLabelMarginal: Bool,
-         labelShare: Double) throws {
+         labelShare: Double, releasesCategoricalMarginals: Bool = false, marginalShare: Double = 0.1) throws {
         guard budget.epsilon.isFinite, budget.epsilon > 0 else { throw TrainingError.invalidBudget("ε must be a positive number, found \(budget.epsilon)") }
         guard budget.delta > 0, budget.delta < 1 else { throw TrainingError.invalidBudget("δ must be in (0, 1), found \(budget.delta)") }
         guard budget.schemaEpsilon >= 0, budget.schemaEpsilon.isFinite else { throw TrainingError.invalidBudget("schema ε must be ≥ 0, found \(budget.schemaEpsilon)") }
+        guard budget.schemaDelta >= 0, budget.schemaDelta < budget.delta else {
+            throw TrainingError.invalidBudget("the schema's δ = \(budget.schemaDelta) must be below the total δ = \(budget.delta)")
+        }
         guard budget.schemaEpsilon < budget.epsilon else {
             throw TrainingError.budgetTooSmall(epsilon: budget.epsilon, schemaEpsilon: budget.schemaEpsilon)
         }
         self.budget = budget
         self.samplingProbability = samplingProbability
         self.plannedSteps = plannedSteps
+        let accountedDelta = budget.delta - budget.schemaDelta
         if releasesLabelMarginal {
             labelNoiseMultiplier = try PrivacyCalibration.smallestNoiseMultiplier(
-                targetEpsilon: labelShare * (budget.epsilon - budget.schemaEpsilon), delta: budget.delta,
+                targetEpsilon: labelShare * (budget.epsilon - budget.schemaEpsilon), delta: accountedDelta,
                 makeAccountant: budget.accountant.makeAccountant, event: { .gaussian(noiseMultiplier: $0) })
         } else {
             labelNoiseMultiplier = nil
         }
-        let label = labelNoiseMultiplier
+        if releasesCategoricalMarginals {
+            marginalNoiseMultiplier = try PrivacyCalibration.smallestNoiseMultiplier(
+                targetEpsilon: marginalShare * (budget.epsilon - budget.schemaEpsilon), delta: accountedDelta,
+                makeAccountant: budget.accountant.makeAccountant, event: { .gaussian(noiseMultiplier: $0) })
+        } else {
+            marginalNoiseMultiplier = nil
+        }
+        let label = labelNoiseMultiplier, marginal = marginalNoiseMultiplier
+        let pureSchemaEpsilon = budget.schemaDelta == 0 ? budget.schemaEpsilon : 0
         noiseMultiplier = try PrivacyCalibration.smallestNoiseMultiplier(
-            targetEpsilon: budget.epsilon, delta: budget.delta, makeAccountant: budget.accountant.makeAccountant,
+            targetEpsilon: budget.epsilon - (budget.schemaEpsilon - pureSchemaEpsilon), delta: accountedDelta,
+            makeAccountant: budget.accountant.makeAccountant,
             event: { sigma in
-                PrivacyPlan.event(schemaEpsilon: budget.schemaEpsilon, labelNoiseMultiplier: label,
+                PrivacyPlan.event(schemaEpsilon: pureSchemaEpsilon, labelNoiseMultiplier: label, marginalNoiseMultiplier: marginal,
                                   samplingProbability: samplingProbability, noiseMultiplier: sigma, steps: plannedSteps)
             })
     }
 
+    /// The schema's ε composed inside the accountant (pure ε-DP), or 0 when it is added outside.
+    private var accountedSchemaEpsilon: Double { budget.schemaDelta == 0 ? budget.schemaEpsilon : 0 }
+    /// The schema's (ε, δ) added by basic composition when its mechanisms are not pure.
+    private var additiveSchemaEpsilon: Double { budget.schemaEpsilon - accountedSchemaEpsilon }
+    private var accountedDelta: Double { budget.delta - budget.schemaDelta }
+
     /// Everything released after `steps` discriminator steps, as one event.
-    static func event(schemaEpsilon: Double, labelNoiseMultiplier: Double?, samplingProbability: Double,
-                      noiseMultiplier: Double, steps: Int) -> DPEvent {
+    static func event(schemaEpsilon: Double, labelNoiseMultiplier: Double?, marginalNoiseMultiplier: Double?,
+                      samplingProbability: Double, noiseMultiplier: Double, steps: Int) -> DPEvent {
         var events: [DPEvent] = []
         if schemaEpsilon > 0 { events.append(.pureDP(epsilon: schemaEpsilon)) }
         if let labelNoiseMultiplier { events.append(.gaussian(noiseMultiplier: labelNoiseMultiplier)) }
+        if let marginalNoiseMultiplier { events.append(.gaussian(noiseMultiplier: marginalNoiseMultiplier)) }
         events.append(.dpsgd(samplingProbability: samplingProbability, noiseMultiplier: noiseMultiplier, steps: steps))
         return .composed(events)
     }
 
-    /// The composed event after `steps` steps.
+    /// The event the accountant composes after `steps` steps (the schema's spend is in it when
+    /// pure; otherwise it is added to the accountant's ε by basic composition).
     public func event(afterSteps steps: Int) -> DPEvent {
-        Self.event(schemaEpsilon: budget.schemaEpsilon, labelNoiseMultiplier: labelNoiseMultiplier,
-                   samplingProbability: samplingProbability, noiseMultiplier: noiseMultiplier, steps: steps)
+        Self.event(schemaEpsilon: accountedSchemaEpsilon, labelNoiseMultiplier: labelNoiseMultiplier,
+                   marginalNoiseMultiplier: marginalNoiseMultiplier, samplingProbability: samplingProbability, noiseMultiplier: noiseMultiplier, steps: steps)
     }
 
-    /// ε at the budget's δ after `steps` steps, by the budget's accountant.
+    /// Total ε at the budget's δ after `steps` steps, by the budget's accountant.
     public func epsilon(afterSteps steps: Int) throws -> Double {
         var accountant = budget.accountant.makeAccountant()
         try accountant.compose(event(afterSteps: steps))
-        return try accountant.epsilon(forDelta: budget.delta)
+        return additiveSchemaEpsilon + (try accountant.epsilon(forDelta: accountedDelta))
     }
 
     /// The privacy record after `steps` steps: ε by the chosen accountant (and RDP's curve and
@@ -70,11 +94,11 @@ public struct PrivacyPlan: Equatable {
                 history: [PrivacyRecord.EpsilonPoint]) throws -> PrivacyRecord {
         var rdp = RDPAccountant()
         try rdp.compose(event(afterSteps: steps))
-        let rdpEpsilon = try rdp.epsilonAndOrder(forDelta: budget.delta)
-        var byAccountant = ["rdp": rdpEpsilon.epsilon]
+        let rdpEpsilon = try rdp.epsilonAndOrder(forDelta: accountedDelta)
+        var byAccountant = ["rdp": additiveSchemaEpsilon + rdpEpsilon.epsilon]
         let epsilon: Double
         if budget.accountant == .rdp {
-            epsilon = rdpEpsilon.epsilon
+            epsilon = additiveSchemaEpsilon + rdpEpsilon.epsilon
         } else {
             epsilon = try self.epsilon(afterSteps: steps)
             byAccountant[budget.accountant.rawValue] = epsilon
@@ -87,7 +111,7 @@ public struct PrivacyPlan: Equatable {
             schemaBounds: budget.schemaBounds, acceptedDataBoundColumns: budget.acceptedDataBoundColumns,
             secureRandomness: secureRandomness, randomnessDescription: randomnessDescription,
             rdpOrders: rdp.orders, rdpValues: rdp.rdp, epsilonHistory: history,
-            labelNoiseMultiplier: labelNoiseMultiplier)
+            labelNoiseMultiplier: labelNoiseMultiplier, marginalNoiseMultiplier: marginalNoiseMultiplier)
     }
 
     /// The record of a run without privacy: ε = ∞, nothing clipped or noised.

@@ -44,6 +44,8 @@ public final class TabularGANTrainer {
     private let privacyRandom: RandomSource
     /// Initialisation, latent noise, Gumbel noise, fake labels.
     private let modelRandom: RandomSource
+    /// Released categorical shares the generator matches (nil when off).
+    private let marginals: CategoricalMarginals?
     private var epochLossSums = (discriminator: 0.0, generator: 0.0, steps: 0)
     private var lastEpsilon: Double
 
@@ -85,7 +87,9 @@ public final class TabularGANTrainer {
             lastEpsilon = .infinity
         case .differentiallyPrivate(let budget):
             plan = try PrivacyPlan(budget: budget, samplingProbability: samplingProbability, plannedSteps: plannedSteps,
-                                   releasesLabelMarginal: isConditional, labelShare: configuration.labelMarginalBudgetShare)
+                                   releasesLabelMarginal: isConditional, labelShare: configuration.labelMarginalBudgetShare,
+                                   releasesCategoricalMarginals: configuration.marginalMatchingWeight > 0 && layout.hasCategoricalEntries,
+                                   marginalShare: configuration.marginalBudgetShare)
             lastEpsilon = 0
         }
         generatedRows = layout.generatedColumns(of: data, rows: Array(0..<data.rowCount))
@@ -94,6 +98,10 @@ public final class TabularGANTrainer {
             ? LabelMarginal.release(classes: classes, classNames: layout.classNames, noiseMultiplier: plan?.labelNoiseMultiplier,
                                     random: privacyRandom)
             : nil
+        marginals = configuration.marginalMatchingWeight > 0
+            ? CategoricalMarginals(layout: layout, rows: generatedRows, rowCount: data.rowCount,
+                                   noiseMultiplier: plan?.marginalNoiseMultiplier, random: privacyRandom)
+            : nil
 
         generator = TabularGenerator(configuration: configuration, layout: layout, random: modelRandom)
         discriminator = TabularDiscriminator(configuration: configuration, layout: layout, random: modelRandom)
@@ -101,7 +109,8 @@ public final class TabularGANTrainer {
                                   beta1: configuration.adamBeta1, beta2: configuration.adamBeta2)
         discriminatorOptimizer = Adam(parameters: discriminator.parameters, learningRate: configuration.discriminatorLearningRate,
                                       beta1: configuration.adamBeta1, beta2: configuration.adamBeta2)
-        discriminatorStep = DiscriminatorStep(loss: configuration.loss, auxiliaryLossWeight: configuration.auxiliaryLossWeight)
+        discriminatorStep = DiscriminatorStep(loss: configuration.loss, auxiliaryLossWeight: configuration.auxiliaryLossWeight,
+                                              classifiesFakeRows: configuration.discriminatorClassifiesFakeRows)
         sampler = try PoissonSampler(samplingProbability: samplingProbability, datasetSize: datasetSize)
         if let plan {
             dpsgd = try DPSGDStep(configuration: DPSGDConfiguration(noiseMultiplier: plan.noiseMultiplier,
@@ -228,6 +237,7 @@ public final class TabularGANTrainer {
         if let auxiliary {
             loss = loss + crossEntropy(logits: auxiliary, labels: fakeClasses) * configuration.auxiliaryLossWeight
         }
+        if let marginals { loss = loss + marginals.loss(fake) * configuration.marginalMatchingWeight }
         generatorOptimizer.step(gradients: gradients(of: loss, withRespectTo: generator.parameters))
         return loss.scalar
     }

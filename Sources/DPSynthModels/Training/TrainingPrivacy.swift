@@ -1,4 +1,5 @@
 import DPSynthAccounting
+import DPSynthTabular
 
 /// Whether and how a training run is private.
 public enum TrainingPrivacy: Equatable {
@@ -14,19 +15,25 @@ public struct PrivacyBudget: Equatable {
     public var epsilon: Double
     public var delta: Double
     public var accountant: AccountantKind
-    /// Pure ε already spent making schema bounds and category lists private (the tabular
-    /// layer's spend record, summed): composed as a pure-DP event.
+    /// ε already spent making schema bounds and category lists private (the tabular layer's
+    /// `SchemaSpend.totalEpsilon`). Pure ε-DP (`schemaDelta` = 0) is composed inside the
+    /// accountant as a pure-DP event; otherwise by basic composition (ε and δ add).
     public var schemaEpsilon: Double
+    /// δ of the schema's mechanisms (`SchemaSpend.totalDelta`: non-zero only for thresholded
+    /// category selection without a public candidate list).
+    public var schemaDelta: Double
     public var schemaBounds: PrivacyRecord.SchemaBoundsSource
     /// Columns whose data-derived bounds were accepted as public without paying.
     public var acceptedDataBoundColumns: [String]
 
     public init(epsilon: Double, delta: Double, accountant: AccountantKind = .rdp, schemaEpsilon: Double = 0,
-                schemaBounds: PrivacyRecord.SchemaBoundsSource = .declaredPublic, acceptedDataBoundColumns: [String] = []) {
+                schemaDelta: Double = 0, schemaBounds: PrivacyRecord.SchemaBoundsSource = .declaredPublic,
+                acceptedDataBoundColumns: [String] = []) {
         self.epsilon = epsilon
         self.delta = delta
         self.accountant = accountant
         self.schemaEpsilon = schemaEpsilon
+        self.schemaDelta = schemaDelta
         self.schemaBounds = schemaBounds
         self.acceptedDataBoundColumns = acceptedDataBoundColumns
     }
@@ -66,5 +73,14 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
         case .perExampleGradients(let reason):
             return "per-example gradients failed: \(reason)"
         }
+    }
+}
+
+extension PrivacyBudget {
+    /// A budget whose schema part is the tabular layer's spend record.
+    public init(epsilon: Double, delta: Double, accountant: AccountantKind = .rdp, schemaSpend: SchemaSpend,
+                schemaBounds: PrivacyRecord.SchemaBoundsSource = .paidFor, acceptedDataBoundColumns: [String] = []) {
+        self.init(epsilon: epsilon, delta: delta, accountant: accountant, schemaEpsilon: schemaSpend.totalEpsilon,
+                  schemaDelta: schemaSpend.totalDelta, schemaBounds: schemaBounds, acceptedDataBoundColumns: acceptedDataBoundColumns)
     }
 }
