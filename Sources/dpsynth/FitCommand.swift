@@ -208,17 +208,9 @@ struct FitRun {
                 table = try Table.read(source, schema: schema)
                 if let holdoutFraction { table = table.split(holdoutFraction: holdoutFraction).train }
             }
-            guard schemaSpend.totalDelta == 0 else {
-                throw ValidationError("""
-                making the data-derived category lists private needed an (ε, δ) set-union mechanism \
-                (δ = \(schemaSpend.totalDelta)), which fit does not yet compose into the model's record; \
-                declare the candidate categories public in the schema (their selection is then pure ε-DP) \
-                or declare the lists public
-                """)
-            }
             privacy = .differentiallyPrivate(PrivacyBudget(
                 epsilon: epsilon, delta: delta, accountant: accountant, schemaEpsilon: schemaSpend.totalEpsilon,
-                schemaBounds: boundsSource, acceptedDataBoundColumns: acceptedColumns))
+                schemaDelta: schemaSpend.totalDelta, schemaBounds: boundsSource, acceptedDataBoundColumns: acceptedColumns))
         } else {
             privacy = .noPrivacy
         }
@@ -239,8 +231,11 @@ struct FitRun {
         var ledgerEntry: (BudgetLedger, LedgerRelease)?
         if let ledger, let plan = trainer.plan {
             // Refuse before any training step if the planned release would exceed the budget.
+            // A pure schema spend is inside the plan's event; an (ε, δ) one composes basically.
+            let budget = plan.budget
             try ledger.checkBudget(fingerprint: fingerprint, plannedEvent: plan.event(afterSteps: trainer.plannedSteps),
-                                   delta: plan.budget.delta, accountant: plan.budget.accountant)
+                                   plannedSchemaSpend: budget.schemaDelta > 0 ? (budget.schemaEpsilon, budget.schemaDelta) : nil,
+                                   delta: budget.delta, accountant: budget.accountant)
         }
         if case .seeded = randomness {
             reporter.message("warning: --seed makes the DP noise reproducible and NOT cryptographically secure; use it for tests only")
@@ -273,7 +268,8 @@ struct FitRun {
                 training: DPSGDPrivacyFacts(samplingProbability: record.samplingProbability, noiseMultiplier: record.noiseMultiplier,
                                             steps: record.steps, noiseIsCryptographicallySecure: record.secureRandomness),
                 clippingNorm: record.clippingNorm,
-                schemaEpsilon: record.schemaEpsilon, delta: record.delta, accountants: [plan.budget.accountant])
+                schemaEpsilon: plan.budget.schemaEpsilon, schemaDelta: plan.budget.schemaDelta, delta: plan.budget.delta,
+                accountants: [plan.budget.accountant])
             ledgerEntry = (ledger, release)
         }
         return Result(model: model, ledgerEntry: ledgerEntry.map { (ledger: $0.0, release: $0.1) },

@@ -118,6 +118,32 @@ final class ReleaseCLITests: XCTestCase {
         XCTAssertTrue(record.acceptedDataBoundColumns.contains("age"))
     }
 
+    func testSchemaEpsilonPaysForDataDerivedValuesWithinTheTotalBudget() throws {
+        // Bounds and categories read off the data; the declared bounds become the public range
+        // the DP quantile searches in; categories have no public candidates ((ε, δ) selection).
+        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: schema))) as? [String: Any])
+        object["columns"] = try XCTUnwrap(object["columns"] as? [[String: Any]]).map { column in
+            var column = column
+            if var bounds = column["bounds"] as? [String: Any] {
+                bounds["publicRange"] = ["min": bounds["min"] as Any, "max": bounds["max"] as Any]
+                bounds["provenance"] = "data"
+                column["bounds"] = bounds
+            }
+            if var categories = column["categories"] as? [String: Any], column["role"] as? String == "feature" {
+                categories["provenance"] = "data"
+                column["categories"] = categories
+            }
+            return column
+        }
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: path("data-schema.json")))
+        try fit(["--epsilon", "1", "--schema-epsilon", "0.3"], output: path("m.dpsynth"), schema: path("data-schema.json"))
+        let model = try TrainedModel(contentsOf: URL(fileURLWithPath: path("m.dpsynth")))
+        XCTAssertEqual(model.privacy.schemaBounds, .paidFor)
+        XCTAssertEqual(model.privacy.schemaEpsilon, 0.3, accuracy: 1e-9)
+        XCTAssertLessThanOrEqual(model.privacy.epsilon, 1, "the schema spend is inside the total budget")
+        XCTAssertTrue(model.schema.dataDerivedItems.isEmpty, "no data provenance is left in the released schema")
+    }
+
     func testCorruptModelAndForeignFilesAreRefused() throws {
         try fit(["--no-privacy"], output: path("m.dpsynth"))
         var bytes = try Data(contentsOf: URL(fileURLWithPath: path("m.dpsynth")))
