@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "DPSynthAccountingTests", dependencies: ["DPSynthAccounting", "DPSynthTestSupport"]),
         .testTarget(name: "DPSynthPrivacyTests", dependencies: ["DPSynthPrivacy", "DPSynthTestSupport"]),
         .testTarget(name: "DPSynthTabularTests", dependencies: ["DPSynthTabular", "DPSynthTestSupport"]),
-        .testTarget(name: "DPSynthModelsTests", dependencies: ["DPSynthModels", "DPSynthTestSupport"]),
+        .testTarget(name: "DPSynthModelsTests", dependencies: ["DPSynthModels", "DPSynthAudit", "DPSynthTestSupport"]),
         .testTarget(name: "DPSynthAuditTests", dependencies: ["DPSynthAudit", "DPSynthTestSupport"], resources: [.copy("Resources")]),
         .testTarget(name: "DPSynthCLITests", dependencies: ["dpsynth", "DPSynthTestSupport"]),
     ],
