@@ -3,7 +3,7 @@ import Foundation
 
 /// `dpsynth bench --suite accountant`: RDP ε for 10⁵ steps, PLD ε for 10⁴ steps, σ calibration,
 /// beside dp_accounting 0.6.0 timed on the same settings by `scripts/bench-accountant-reference.py`
-/// (run when its Python is found: `DPSYNTH_ACCOUNTING_PYTHON`, else `/work/.venv-acct/bin/python`).
+/// (run when its Python is found: `DPSYNTH_ACCOUNTING_PYTHON`, else `../.venv-acct/bin/python` beside the repository).
 /// Goals: RDP and calibration under 10 ms each; PLD faster than dp_accounting.
 enum AccountantBench: BenchSuite {
     static let name = "accountant"
@@ -62,10 +62,12 @@ enum AccountantBench: BenchSuite {
     /// dp_accounting's median milliseconds by case, from the reference script's JSON.
     private static func referenceTimings(quick: Bool) -> (timings: [String: Double], note: String) {
         let environment = ProcessInfo.processInfo.environment
-        let python = environment["DPSYNTH_ACCOUNTING_PYTHON"] ?? "/work/.venv-acct/bin/python"
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("scripts/bench-accountant-reference.py")
+        // The venv lives beside the repository, like scripts/bench-jax.sh's.
+        let python = environment["DPSYNTH_ACCOUNTING_PYTHON"]
+            ?? repository.deletingLastPathComponent().appendingPathComponent(".venv-acct/bin/python").path
+        let script = repository.appendingPathComponent("scripts/bench-accountant-reference.py")
         guard FileManager.default.isExecutableFile(atPath: python),
               FileManager.default.fileExists(atPath: script.path) else {
             return ([:], "dp_accounting not timed: set DPSYNTH_ACCOUNTING_PYTHON to a Python with dp-accounting==0.6.0 (see \(script.lastPathComponent))")
