@@ -154,10 +154,13 @@ enum IOBench: BenchSuite {
 
     /// Runs scripts/bench-io-pandas.py; nil when no Python with pandas is found.
     static func runPandas(on url: URL, repetitions: Int) -> (version: String, rows: Int, seconds: Double, cpuSeconds: Double, peakBytes: Double)? {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/bench-io-pandas.py")
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let script = repository.appendingPathComponent("scripts/bench-io-pandas.py")
         let environment = ProcessInfo.processInfo.environment
-        let candidates = environment["DPSYNTH_PYTHON"].map { [$0] } ?? ["/work/.venv-io/bin/python", "/usr/bin/python3"]
+        // A venv with pandas beside the repository (like scripts/bench-jax.sh's), else the system Python.
+        let venv = repository.deletingLastPathComponent().appendingPathComponent(".venv-io/bin/python").path
+        let candidates = environment["DPSYNTH_PYTHON"].map { [$0] } ?? [venv, "/usr/bin/python3"]
         for python in candidates where FileManager.default.isExecutableFile(atPath: python) {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: python)
