@@ -109,13 +109,18 @@ public final class SecureGenerator: RandomSource {
     /// Generates the next four blocks into `buffer`.
     private func refill() {
         ChaCha20.keystream(key: key, nonce: nonce, counter: counter, into: buffer)
+        advanceCounter()
+        position = 0
+    }
+
+    /// Moves past the group of blocks just generated.
+    private func advanceCounter() {
         let next = counter &+ UInt32(ChaCha20.blocksPerCall)
         if next < counter {
             // 2^32 blocks (256 GiB) exhausted: move to the next nonce rather than repeat keystream.
             nonce.0 &+= 1
         }
         counter = next
-        position = 0
     }
 
     public func next() -> UInt64 {
@@ -130,6 +135,19 @@ public final class SecureGenerator: RandomSource {
         guard let output = words.baseAddress else { return }
         var filled = 0
         while filled < words.count {
+            #if _endian(little)
+            // Whole groups of blocks go straight into the output: on a little-endian machine two
+            // keystream words in memory are the 64-bit word `next()` would form from them.
+            let wordsPerGroup = ChaCha20.wordsPerCall / 2
+            if position == ChaCha20.wordsPerCall && words.count - filled >= wordsPerGroup {
+                (output + filled).withMemoryRebound(to: UInt32.self, capacity: ChaCha20.wordsPerCall) { target in
+                    ChaCha20.keystream(key: key, nonce: nonce, counter: counter, into: target)
+                }
+                advanceCounter()
+                filled += wordsPerGroup
+                continue
+            }
+            #endif
             if position == ChaCha20.wordsPerCall { refill() }
             let take = Swift.min((ChaCha20.wordsPerCall - position) / 2, words.count - filled)
             for k in 0..<take {

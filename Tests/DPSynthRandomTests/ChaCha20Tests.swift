@@ -70,12 +70,13 @@ final class ChaCha20Tests: XCTestCase {
         }
     }
 
-    /// `fill(_:)` hands out the words `next()` would, continuing a partly used buffer.
+    /// `fill(_:)` hands out the words `next()` would, continuing a partly used buffer and
+    /// writing whole groups of blocks straight into the output.
     func testBulkFillMatchesNext() {
         let a = SecureGenerator(key: rfcKey, nonce: rfcNonce), b = SecureGenerator(key: rfcKey, nonce: rfcNonce)
         var expected: [UInt64] = []
         var filled: [UInt64] = []
-        for count in [3, 1, 0, 40, 7, 100] {
+        for count in [32, 3, 1, 0, 40, 7, 100, 64] {
             expected += (0..<count).map { _ in a.next() }
             var words = [UInt64](repeating: 0, count: count)
             words.withUnsafeMutableBufferPointer { b.fill($0) }
