@@ -1,8 +1,8 @@
 import DPSynthRandom
 import Foundation
 
-/// `dpsynth bench --suite random`: throughput of the shared generators — raw 64-bit words
-/// (uniform bytes/s), uniform Floats, and standard normals (Float and Double buffers, and one
+/// `dpsynth bench --suite random`: throughput of the shared generators — raw 64-bit words one
+/// at a time and in bulk (uniform bytes/s), uniform Floats, and standard normals (Float and Double buffers, and one
 /// at a time through `nextGaussian`) — for the secure ChaCha20 generator that draws DP noise
 /// and for the seeded xoshiro256** generator used by `--seed` runs and initialisers.
 enum RandomBench: BenchSuite {
@@ -27,6 +27,9 @@ enum RandomBench: BenchSuite {
                     words.withUnsafeMutableBufferPointer { buffer in
                         for i in buffer.indices { buffer[i] = generator.next() }
                     }
+                }),
+                ("uniform UInt64 (fill)", 8, {
+                    words.withUnsafeMutableBufferPointer { generator.fill($0) }
                 }),
                 ("uniform Float (fillUniform)", 4, {
                     floats.withUnsafeMutableBufferPointer { generator.fillUniform($0) }
