@@ -17,9 +17,17 @@ public protocol RandomSource: AnyObject, RandomNumberGenerator {
     var description: String { get }
     /// 64 fresh random bits. Restated here so that class-bound sources advance without `inout`.
     func next() -> UInt64
+    /// Fills `words` with the next `words.count` outputs of `next()`, in order. Generators
+    /// override it to produce many words per dynamic call (the Gaussian fills read it).
+    func fill(_ words: UnsafeMutableBufferPointer<UInt64>)
 }
 
 extension RandomSource {
+    /// One `next()` per word; fast generators override it.
+    public func fill(_ words: UnsafeMutableBufferPointer<UInt64>) {
+        for i in words.indices { words[i] = next() }
+    }
+
     /// A uniform Double in the open interval (0, 1), 53 random bits: never 0, so `log` is safe.
     @inlinable
     public func nextOpenUnitDouble() -> Double {
@@ -34,19 +42,11 @@ extension RandomSource {
         Double(next() >> 11) * 0x1.0p-53
     }
 
-    /// A standard normal draw (Box–Muller, both values used through a cache-free pair API).
-    @inlinable
-    public func nextGaussianPair() -> (Double, Double) {
-        let u1 = nextOpenUnitDouble()
-        let u2 = nextUnitDouble()
-        let radius = (-2 * log(u1)).squareRoot()
-        let angle = 2 * Double.pi * u2
-        return (radius * cos(angle), radius * sin(angle))
+    /// One standard normal draw (256-layer ziggurat in Double from 53-bit uniforms, exact
+    /// tails; see `NormalZiggurat`).
+    public func nextGaussian() -> Double {
+        NormalZiggurat.standard.sample(next(), self)
     }
-
-    /// One standard normal draw.
-    @inlinable
-    public func nextGaussian() -> Double { nextGaussianPair().0 }
 
     /// A Laplace(0, scale) draw by inversion.
     @inlinable
@@ -77,35 +77,21 @@ extension RandomSource {
         if i < count { buffer[i] = low + width * Float(next() >> 40) * 0x1.0p-24 }
     }
 
-    /// Fills `buffer` with N(mean, standardDeviation²) Floats. Draws are made in Double
-    /// (Box–Muller on 53-bit uniforms) and rounded once, so the tails are those of the
-    /// Double sampler, not of a 24-bit one.
+    /// Fills `buffer` with N(mean, standardDeviation²) Floats. Draws are made in Double (the
+    /// ziggurat on 53-bit uniforms, exact tails) and rounded once, so the tails are those of
+    /// the Double sampler, not of a 24-bit one.
     public func fillGaussian(_ buffer: UnsafeMutableBufferPointer<Float>,
                              mean: Float = 0, standardDeviation: Float = 1) {
         let m = Double(mean), s = Double(standardDeviation)
-        var i = 0
-        let count = buffer.count
-        while i + 1 < count {
-            let (a, b) = nextGaussianPair()
-            buffer[i] = Float(m + s * a)
-            buffer[i + 1] = Float(m + s * b)
-            i += 2
-        }
-        if i < count { buffer[i] = Float(m + s * nextGaussian()) }
+        NormalZiggurat.standard.generate(count: buffer.count, from: self) { i, z in buffer[i] = Float(m + s * z) }
     }
 
-    /// Fills `buffer` with N(mean, standardDeviation²) Doubles.
+    /// Fills `buffer` with N(mean, standardDeviation²) Doubles (the ziggurat; exact tails).
     public func fillGaussian(_ buffer: UnsafeMutableBufferPointer<Double>,
                              mean: Double = 0, standardDeviation: Double = 1) {
-        var i = 0
-        let count = buffer.count
-        while i + 1 < count {
-            let (a, b) = nextGaussianPair()
-            buffer[i] = mean + standardDeviation * a
-            buffer[i + 1] = mean + standardDeviation * b
-            i += 2
+        NormalZiggurat.standard.generate(count: buffer.count, from: self) { i, z in
+            buffer[i] = mean + standardDeviation * z
         }
-        if i < count { buffer[i] = mean + standardDeviation * nextGaussian() }
     }
 
     /// `count` standard normal Floats.

@@ -21,7 +21,18 @@ public final class SeededGenerator: RandomSource {
     public var description: String { "xoshiro256** (seed \(seed); not cryptographically secure)" }
 
     @inlinable
-    public func next() -> UInt64 {
+    public func next() -> UInt64 { SeededGenerator.step(&state) }
+
+    /// The next `words.count` outputs of `next()`, with the state kept in registers.
+    public func fill(_ words: UnsafeMutableBufferPointer<UInt64>) {
+        var local = state
+        for i in words.indices { words[i] = SeededGenerator.step(&local) }
+        state = local
+    }
+
+    /// One xoshiro256** output and state transition (Blackman & Vigna 2018, reference code).
+    @inlinable
+    static func step(_ state: inout (UInt64, UInt64, UInt64, UInt64)) -> UInt64 {
         let result = rotateLeft(state.1 &* 5, by: 7) &* 9
         let t = state.1 << 17
         state.2 ^= state.0

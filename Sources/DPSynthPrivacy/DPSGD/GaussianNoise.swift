@@ -5,8 +5,8 @@ import Foundation
 /// The noise phase: N(0, (σC)²) added to every coordinate of the clipped sum (the Gaussian
 /// mechanism with L2 sensitivity C; Abadi et al. 2016, Algorithm 1, "Add noise").
 ///
-/// Noise generation is the DP step's largest own cost (one 53-bit Box–Muller draw per
-/// coordinate from ChaCha20, ~40 ns), so:
+/// Noise generation is the DP step's largest own cost (one 53-bit ziggurat draw per coordinate
+/// from ChaCha20, ~8 ns on one core: `dpsynth bench --suite random`), so:
 /// - the coordinates are cut into `streamCount` fixed chunks, each drawn from its own generator,
 ///   in parallel on up to `Engine.threadCount` threads;
 /// - with more than one thread, the standard normals of the *next* call are drawn in the

@@ -15,6 +15,7 @@ struct BenchCommand: ParsableCommand {
         IOBench.self,
         AuditBench.self,
         FitBench.self,
+        RandomBench.self,
     ]
 
     @Option(help: "Suite to run: \(BenchCommand.suites.map { $0.name }.joined(separator: ", ")).")
