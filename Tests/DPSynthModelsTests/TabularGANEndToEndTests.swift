@@ -33,8 +33,9 @@ final class TabularGANEndToEndTests: XCTestCase {
     }
 
     func testNonPrivatePBCWithMissingValuesReachesFidelity() throws {
+        // The default model (AC-GAN, conditioned on `status`), as `dpsynth fit` trains it. Measured
+        // over seeds 7, 8, 9: AC-GAN 0.878 / 0.878 / 0.912; a plain GAN only 0.830 / 0.864 / 0.825.
         var configuration = TabularGANConfiguration()
-        configuration.modelKind = .gan
         configuration.epochs = 100
         let run = try train("pbc", configuration, privacy: .noPrivacy)
         let score = try fidelities(run.model, real: run.real, encoder: run.encoder)
