@@ -1,5 +1,6 @@
 import ArgumentParser
 import DPSynthModels
+import DPSynthTabular
 import DPSynthTestSupport
 import Foundation
 import XCTest
@@ -72,6 +73,18 @@ final class ReleaseCLITests: XCTestCase {
         let reportPrivacy = try XCTUnwrap(report["privacy"] as? [String: Any])
         XCTAssertNotNil(reportPrivacy["guarantee"])
         XCTAssertTrue(FileManager.default.fileExists(atPath: path("audit/report.html")))
+    }
+
+    func testSampleWritesANewSQLiteTableAndRefusesToOverwriteIt() throws {
+        try fit(["--no-privacy"], output: path("m.dpsynth"))
+        try run(["sample", path("m.dpsynth"), "-n", "50", "--seed", "1", "-o", "sqlite:" + path("out.db"), "--table", "synthetic"])
+        let released = try Schema.load(from: URL(fileURLWithPath: schema)).released
+        let table = try Table.read(try DataSource(specification: "sqlite:" + path("out.db"), table: "synthetic"), schema: released)
+        XCTAssertEqual(table.rowCount, 50)
+        XCTAssertEqual(failure(["sample", path("m.dpsynth"), "-n", "5", "-o", "sqlite:" + path("out.db"), "--table", "synthetic"]),
+                       "\(path("out.db")) table 'synthetic' already exists; pass --force to replace it")
+        XCTAssertEqual(failure(["sample", path("m.dpsynth"), "-n", "5", "-o", "sqlite:" + path("out.db")]),
+                       "writing to sqlite:\(path("out.db")) needs --table NAME for the new table")
     }
 
     func testSameSeedGivesTheSameModelBytes() throws {
