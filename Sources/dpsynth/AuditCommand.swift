@@ -93,8 +93,15 @@ struct AuditRun {
         if let modelPath {
             let model = try TrainedModel(contentsOf: URL(fileURLWithPath: modelPath))
             // The model's schema carries the label it was trained with (fit --label).
-            if let label = model.schema.labelColumnIndex.map({ model.schema.columns[$0].name }) {
-                for i in schema.columns.indices { schema.columns[i].role = schema.columns[i].name == label ? .label : (schema.columns[i].role == .label ? .feature : schema.columns[i].role) }
+            if let labelIndex = model.schema.labelColumnIndex {
+                let label = model.schema.columns[labelIndex].name
+                for i in schema.columns.indices {
+                    if schema.columns[i].name == label {
+                        schema.columns[i].role = .label
+                    } else if schema.columns[i].role == .label {
+                        schema.columns[i].role = .feature
+                    }
+                }
             }
             var totals: LedgerTotals?
             if let ledgerPath, model.privacy.isPrivate {
