@@ -47,7 +47,7 @@ struct DemoCommand: ParsableCommand {
         let ledgerPath = directory.appendingPathComponent("ledger.sqlite").path
         let holdoutFraction = 0.2
 
-        let reporter = ProgressReporter(totalSteps: 1)
+        let reporter = ProgressReporter()
         reporter.message("1/3 fit: DP AC-GAN on \(dataPath) (80% of rows; 20% held out for the audit), ε = \(epsilon), δ = \(delta)")
         let fit = try FitRun(data: dataPath, schemaPath: schemaPath, table: nil, query: nil, label: nil,
                              configuration: TabularGANConfiguration(), epsilon: epsilon, delta: delta, schemaEpsilon: nil,

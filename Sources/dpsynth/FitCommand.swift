@@ -113,7 +113,7 @@ struct FitCommand: ParsableCommand {
         if !force && FileManager.default.fileExists(atPath: outputURL.path) {
             throw ValidationError("\(output) exists; pass --force to replace it")
         }
-        let reporter = ProgressReporter(totalSteps: 1)
+        let reporter = ProgressReporter()
         let fit = try FitRun(command: self)
         let trained = try fit.train(reporter: reporter)
         try trained.model.write(to: outputURL, toolVersion: DPSynthVersion.string, overwrite: true)
@@ -247,15 +247,14 @@ struct FitRun {
                                     plan.budget.epsilon, plan.budget.delta, plan.samplingProbability,
                                     plan.noiseMultiplier, Double(configuration.clippingNorm), trainer.plannedSteps))
         }
-        let progressReporter = ProgressReporter(totalSteps: trainer.plannedSteps)
-        progressReporter.quiet = reporter.quiet
+        reporter.beginTraining(steps: trainer.plannedSteps)
         Interruption.install()
         let model = try trainer.train(progress: { progress in
             let fields: KeyValuePairs<String, Double> = ["D": progress.discriminatorLoss, "G": progress.generatorLoss, "ε": progress.epsilon]
             if progress.isEpochEnd {
-                progressReporter.epochFinished(progress.epoch, step: progress.step, fields: fields)
+                reporter.epochFinished(progress.epoch, step: progress.step, fields: fields)
             } else {
-                progressReporter.step(progress.step, epoch: progress.epoch, fields: fields)
+                reporter.step(progress.step, epoch: progress.epoch, fields: fields)
             }
         }, shouldStop: { Interruption.isRequested })
         if Interruption.isRequested {

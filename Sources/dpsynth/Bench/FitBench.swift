@@ -25,7 +25,7 @@ struct FitBench: BenchSuite {
                              epsilon: 1, delta: 1e-5, schemaEpsilon: nil, acceptDataBounds: false, accountant: .rdp,
                              holdoutFraction: nil, seed: nil, ledgerPath: nil, outputLabel: "bench")
         let prepared = Date()
-        let reporter = ProgressReporter(totalSteps: 1)
+        let reporter = ProgressReporter()
         reporter.quiet = true
         let result = try fit.train(reporter: reporter)
         let trained = Date()

@@ -9,13 +9,16 @@ import Darwin
 /// otherwise (so CI logs and pipes stay readable).
 final class ProgressReporter {
     private let isTerminal = isatty(STDERR_FILENO) != 0
-    private let start = Date()
-    private let totalSteps: Int
+    private var start = Date()
+    private var totalSteps = 1
     private var lastDraw = Date.distantPast
     var quiet = false
 
-    init(totalSteps: Int) {
-        self.totalSteps = max(totalSteps, 1)
+    /// Called once training starts: the bar's length and the clock its time estimate runs on.
+    func beginTraining(steps: Int) {
+        totalSteps = max(steps, 1)
+        start = Date()
+        lastDraw = .distantPast
     }
 
     /// Called after every step; draws at most ten times a second on a terminal.
