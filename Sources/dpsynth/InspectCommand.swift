@@ -43,6 +43,11 @@ struct ModelInspection: Encodable {
         var acceptedDataBoundColumns: [String]
         var secureRandomness: Bool
         var randomness: String
+        /// σ of the other releases composed into ε (nil when not released).
+        var labelNoiseMultiplier: Double?
+        var marginalNoiseMultiplier: Double?
+        /// The private label classifier's DP-SGD (nil when none guided the generator).
+        var classifier: PrivacyRecord.ClassifierRelease?
     }
     struct Column: Encodable {
         var name: String
@@ -91,7 +96,9 @@ struct ModelInspection: Encodable {
                           clippingNorm: dp ? record.clippingNorm : nil, steps: record.steps, plannedSteps: record.plannedSteps,
                           schemaEpsilon: record.schemaEpsilon, schemaBounds: record.schemaBounds.rawValue,
                           acceptedDataBoundColumns: record.acceptedDataBoundColumns,
-                          secureRandomness: record.secureRandomness, randomness: record.randomnessDescription)
+                          secureRandomness: record.secureRandomness, randomness: record.randomnessDescription,
+                          labelNoiseMultiplier: record.labelNoiseMultiplier, marginalNoiseMultiplier: record.marginalNoiseMultiplier,
+                          classifier: record.classifier)
     }
 
     func jsonText() throws -> String {
@@ -117,6 +124,10 @@ struct ModelInspection: Encodable {
                                 privacy.steps, privacy.schemaEpsilon, privacy.schemaBounds))
             if !privacy.acceptedDataBoundColumns.isEmpty {
                 lines.append("  data-derived bounds accepted as public (not covered): \(privacy.acceptedDataBoundColumns.joined(separator: ", "))")
+            }
+            if let classifier = privacy.classifier {
+                lines.append(String(format: "  label classifier guiding the generator: DP-SGD q = %.4g, σ = %.4g, C = %g, %d steps",
+                                    classifier.samplingProbability, classifier.noiseMultiplier, classifier.clippingNorm, classifier.steps))
             }
             lines.append("  randomness: \(privacy.randomness)")
         } else {

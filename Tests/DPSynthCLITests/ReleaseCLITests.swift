@@ -58,6 +58,10 @@ final class ReleaseCLITests: XCTestCase {
         for key in ["noise_multiplier", "sampling_rate", "clipping_norm", "steps", "schema_epsilon"] {
             XCTAssertNotNil(privacy[key], key)
         }
+        // gbsg2 at ε = 1 (2 epochs here): the private label classifier guides the generator, and
+        // inspect shows its release.
+        let classifier = try XCTUnwrap(privacy["classifier"] as? [String: Any])
+        for key in ["noise_multiplier", "sampling_probability", "clipping_norm", "steps"] { XCTAssertNotNil(classifier[key], key) }
 
         try run(["sample", path("m.dpsynth"), "-n", "120", "--label-counts", "1=20,0=100", "--seed", "3", "-o", path("s.csv")])
         let lines = try String(contentsOfFile: path("s.csv"), encoding: .utf8).split(separator: "\n")
@@ -71,7 +75,10 @@ final class ReleaseCLITests: XCTestCase {
         let utility = try XCTUnwrap(report["utility"] as? [String: Any])
         XCTAssertEqual((utility["columns"] as? [Any])?.count, 9)
         let reportPrivacy = try XCTUnwrap(report["privacy"] as? [String: Any])
-        XCTAssertNotNil(reportPrivacy["guarantee"])
+        let guarantee = try XCTUnwrap(reportPrivacy["guarantee"] as? [String: Any])
+        let mechanisms = try XCTUnwrap(guarantee["mechanisms"] as? [String])
+        XCTAssertEqual(mechanisms.count, 4, "label counts, categorical shares, label classifier, discriminator: \(mechanisms)")
+        XCTAssertTrue(mechanisms.last?.hasPrefix("discriminator: DP-SGD") ?? false)
         XCTAssertTrue(FileManager.default.fileExists(atPath: path("audit/report.html")))
     }
 

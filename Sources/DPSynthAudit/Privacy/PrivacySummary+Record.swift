@@ -8,12 +8,28 @@ extension PrivacySummary {
             ? PrivacyGuarantee(epsilon: record.epsilon, delta: record.delta, accountant: record.accountant.uppercased(),
                                samplingProbability: record.samplingProbability, noiseMultiplier: record.noiseMultiplier,
                                clippingNorm: record.clippingNorm, steps: record.steps, schemaEpsilon: record.schemaEpsilon,
-                               accountantNote: PrivacySummary.note(for: record))
+                               accountantNote: PrivacySummary.note(for: record), mechanisms: PrivacySummary.mechanisms(of: record))
             : nil
         self.init(modelKind: modelKind, guarantee: guarantee, schemaBounds: record.schemaBounds,
                   secureRandomness: record.secureRandomness,
                   epsilonBySteps: record.epsilonHistory.map { EpsilonCurvePoint(steps: $0.step, epsilon: $0.epsilon) },
                   ledger: ledger)
+    }
+
+    /// The record's releases, each in words; their composition is the record's ε.
+    static func mechanisms(of record: PrivacyRecord) -> [String] {
+        func number(_ value: Double) -> String { formatNumber(value, significantDigits: 4) }
+        var lines: [String] = []
+        if record.schemaEpsilon > 0 { lines.append("schema bounds and category lists: ε = \(number(record.schemaEpsilon))") }
+        if let sigma = record.labelNoiseMultiplier { lines.append("label counts: Gaussian mechanism, σ = \(number(sigma)) (sensitivity 1)") }
+        if let sigma = record.marginalNoiseMultiplier {
+            lines.append("categorical shares the generator matches: Gaussian mechanism, σ = \(number(sigma)) (sensitivity-1 units)")
+        }
+        if let classifier = record.classifier {
+            lines.append("label classifier guiding the generator: DP-SGD, q = \(number(classifier.samplingProbability)), σ = \(number(classifier.noiseMultiplier)), C = \(number(classifier.clippingNorm)), \(classifier.steps) steps")
+        }
+        lines.append("discriminator: DP-SGD, q = \(number(record.samplingProbability)), σ = \(number(record.noiseMultiplier)), C = \(number(record.clippingNorm)), \(record.steps) steps")
+        return lines
     }
 
     private static func note(for record: PrivacyRecord) -> String? {

@@ -48,10 +48,13 @@ public struct PrivacyGuarantee: Codable, Sendable, Equatable {
     /// Anything the accountant flagged (for example: the best RDP order is at the edge of
     /// the order list, so ε may be loose).
     public var accountantNote: String?
+    /// Every mechanism composed into ε, in words with its parameters (e.g. "discriminator
+    /// DP-SGD: …", "label counts: Gaussian, σ = …"); nil in reports written before it existed.
+    public var mechanisms: [String]?
 
     public init(epsilon: Double, delta: Double, accountant: String, samplingProbability: Double,
                 noiseMultiplier: Double, clippingNorm: Double, steps: Int, schemaEpsilon: Double,
-                accountantNote: String? = nil) {
+                accountantNote: String? = nil, mechanisms: [String]? = nil) {
         self.epsilon = epsilon
         self.delta = delta
         self.accountant = accountant
@@ -61,6 +64,7 @@ public struct PrivacyGuarantee: Codable, Sendable, Equatable {
         self.steps = steps
         self.schemaEpsilon = schemaEpsilon
         self.accountantNote = accountantNote
+        self.mechanisms = mechanisms
     }
 }
 

@@ -4,6 +4,9 @@ extension AuditReport {
         var lines = ["DPSynth audit — \(dataset.name) (\(dataset.realRows) real training rows, \(dataset.syntheticRows) synthetic\(dataset.holdoutRows.map { ", \($0) holdout" } ?? ""))"]
         if let guarantee = privacy.guarantee {
             lines.append("Privacy:  ε = \(formatNumber(guarantee.epsilon, significantDigits: 3)), δ = \(formatScientific(guarantee.delta)) (\(guarantee.accountant) accountant; \(guarantee.steps) steps, q = \(formatNumber(guarantee.samplingProbability)), σ = \(formatNumber(guarantee.noiseMultiplier)), C = \(formatNumber(guarantee.clippingNorm)))\(privacy.secureRandomness ? "" : " — noise NOT cryptographically secure")")
+            if let mechanisms = guarantee.mechanisms, mechanisms.count > 1 {
+                lines.append("          composed of: " + mechanisms.joined(separator: "; "))
+            }
         } else {
             lines.append("Privacy:  none (ε = ∞) — \(privacy.modelKind)")
         }

@@ -81,6 +81,11 @@ public enum AuditReportHTML {
         ]
         html += "<div class=\"two\"><table class=\"facts-table\">"
         for (name, value) in rows { html += "<tr><th>\(name.htmlEscaped)</th><td>\(value.htmlEscaped)</td></tr>" }
+        if let mechanisms = guarantee.mechanisms, !mechanisms.isEmpty {
+            html += "<tr><th>Mechanisms composed into ε</th><td><ul>"
+            for mechanism in mechanisms { html += "<li>\(mechanism.htmlEscaped)</li>" }
+            html += "</ul></td></tr>"
+        }
         html += "</table>"
         if privacy.epsilonBySteps.count >= 2 {
             html += "<figure>\(SVGCharts.epsilonCurve(privacy.epsilonBySteps))<figcaption>ε spent as training proceeds (from the accountant, at δ = \(formatScientific(guarantee.delta))).</figcaption></figure>"

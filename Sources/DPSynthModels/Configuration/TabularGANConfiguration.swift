@@ -69,8 +69,43 @@ public struct TabularGANConfiguration: Codable, Equatable {
     public var marginalMatchingWeight: Float = 10
     /// Share of the ε budget (after the schema's) given to releasing those marginals.
     public var marginalBudgetShare: Double = 0.1
+    /// Whether a separately trained private label classifier (`LabelClassifier`, AC-GAN only)
+    /// guides the generator. `.automatic`: under DP when the discriminator's training carries
+    /// little signal (√T / σ below `LabelClassifier.guidanceSignalThreshold`: small tables or
+    /// small ε), never without privacy — the measured regime where it helps (docs/models.md).
+    public var classifierGuidance: ClassifierGuidance = .automatic
+    /// Weight of the generator's cross-entropy under that classifier.
+    public var classifierGuidanceWeight: Float = 1
+    /// Share of the ε budget (after the schema's) the classifier's DP-SGD is calibrated to alone
+    /// (RDP composition then charges it far less: the discriminator's σ grows ~4 % on gbsg2).
+    public var classifierBudgetShare: Double = 0.25
+    /// One classifier over every column, or one per column (each column's own association with
+    /// the label, summed).
+    public var classifierStructure: ClassifierStructure = .perColumn
+    /// Hidden widths of the classifier ([] = multinomial logistic regression).
+    public var classifierWidths: [Int] = []
+    /// Passes over the data when training the classifier: steps = ⌈epochs / q⌉.
+    public var classifierEpochs: Int = 20
+    /// Expected rows per classifier step (q = classifierBatchSize / rows, capped at 1).
+    public var classifierBatchSize: Int = 256
+    public var classifierLearningRate: Float = 0.05
+    /// Per-example clipping norm of the classifier's gradient.
+    public var classifierClippingNorm: Float = 1
 
     public init() {}
+
+    /// Whether the run trains and uses a private label classifier, given the discriminator's
+    /// planned steps and noise multiplier without it (nil without privacy).
+    func usesLabelClassifier(plannedSteps: Int, noiseMultiplier: Double?) -> Bool {
+        guard modelKind == .acgan, classifierGuidanceWeight > 0 else { return false }
+        switch classifierGuidance {
+        case .off: return false
+        case .on: return true
+        case .automatic:
+            guard let noiseMultiplier, noiseMultiplier > 0 else { return false }
+            return Double(plannedSteps).squareRoot() / noiseMultiplier < LabelClassifier.guidanceSignalThreshold
+        }
+    }
 
     /// Checks the values a user or a file can get wrong.
     public func validate() throws {
@@ -95,12 +130,20 @@ public struct TabularGANConfiguration: Codable, Equatable {
         try require(marginalMatchingWeight >= 0 && marginalMatchingWeight.isFinite, "marginalMatchingWeight", marginalMatchingWeight, "a non-negative number")
         try require(marginalBudgetShare > 0 && marginalBudgetShare < 1 && marginalBudgetShare + labelMarginalBudgetShare < 1, "marginalBudgetShare", marginalBudgetShare, "a number in (0, 1) that leaves budget for training beside labelMarginalBudgetShare")
         try require(auxiliaryLossWeight >= 0, "auxiliaryLossWeight", auxiliaryLossWeight, "a non-negative number")
+        try require(classifierGuidanceWeight >= 0 && classifierGuidanceWeight.isFinite, "classifierGuidanceWeight", classifierGuidanceWeight, "a non-negative number")
+        try require(classifierBudgetShare > 0 && classifierBudgetShare + marginalBudgetShare + labelMarginalBudgetShare < 1,
+                    "classifierBudgetShare", classifierBudgetShare, "a number in (0, 1) that leaves budget for training beside the marginal shares")
+        try require(classifierWidths.allSatisfy { $0 > 0 }, "classifierWidths", classifierWidths, "positive widths")
+        try require(classifierEpochs >= 1, "classifierEpochs", classifierEpochs, "at least 1")
+        try require(classifierBatchSize >= 1, "classifierBatchSize", classifierBatchSize, "at least 1")
+        try require(classifierLearningRate > 0 && classifierLearningRate.isFinite, "classifierLearningRate", classifierLearningRate, "a positive number")
+        try require(classifierClippingNorm > 0 && classifierClippingNorm.isFinite, "classifierClippingNorm", classifierClippingNorm, "a positive number")
     }
 }
 
 extension TabularGANConfiguration {
     enum CodingKeys: String, CodingKey {
-        case modelKind, noiseDimension, generatorWidths, generatorResidual, generatorNormalization, discriminatorWidths, discriminatorLayerNorm, loss, gradientPenaltyWeight, weightClippingBound, generatorLearningRate, discriminatorLearningRate, adamBeta1, adamBeta2, generatorStepsPerDiscriminatorStep, expectedBatchSize, epochs, clippingNorm, gumbelTemperature, labelConditioning, labelMarginalBudgetShare, auxiliaryLossWeight, discriminatorClassifiesFakeRows, marginalMatchingWeight, marginalBudgetShare
+        case modelKind, noiseDimension, generatorWidths, generatorResidual, generatorNormalization, discriminatorWidths, discriminatorLayerNorm, loss, gradientPenaltyWeight, weightClippingBound, generatorLearningRate, discriminatorLearningRate, adamBeta1, adamBeta2, generatorStepsPerDiscriminatorStep, expectedBatchSize, epochs, clippingNorm, gumbelTemperature, labelConditioning, labelMarginalBudgetShare, auxiliaryLossWeight, discriminatorClassifiesFakeRows, marginalMatchingWeight, marginalBudgetShare, classifierGuidance, classifierGuidanceWeight, classifierBudgetShare, classifierStructure, classifierWidths, classifierEpochs, classifierBatchSize, classifierLearningRate, classifierClippingNorm
     }
 
     /// Decodes a configuration in which any field may be missing (a partial file from a user, or
@@ -133,6 +176,15 @@ extension TabularGANConfiguration {
         discriminatorClassifiesFakeRows = try container.decodeIfPresent(Bool.self, forKey: .discriminatorClassifiesFakeRows) ?? defaults.discriminatorClassifiesFakeRows
         marginalMatchingWeight = try container.decodeIfPresent(Float.self, forKey: .marginalMatchingWeight) ?? defaults.marginalMatchingWeight
         marginalBudgetShare = try container.decodeIfPresent(Double.self, forKey: .marginalBudgetShare) ?? defaults.marginalBudgetShare
+        classifierGuidance = try container.decodeIfPresent(ClassifierGuidance.self, forKey: .classifierGuidance) ?? defaults.classifierGuidance
+        classifierGuidanceWeight = try container.decodeIfPresent(Float.self, forKey: .classifierGuidanceWeight) ?? defaults.classifierGuidanceWeight
+        classifierBudgetShare = try container.decodeIfPresent(Double.self, forKey: .classifierBudgetShare) ?? defaults.classifierBudgetShare
+        classifierStructure = try container.decodeIfPresent(ClassifierStructure.self, forKey: .classifierStructure) ?? defaults.classifierStructure
+        classifierWidths = try container.decodeIfPresent([Int].self, forKey: .classifierWidths) ?? defaults.classifierWidths
+        classifierEpochs = try container.decodeIfPresent(Int.self, forKey: .classifierEpochs) ?? defaults.classifierEpochs
+        classifierBatchSize = try container.decodeIfPresent(Int.self, forKey: .classifierBatchSize) ?? defaults.classifierBatchSize
+        classifierLearningRate = try container.decodeIfPresent(Float.self, forKey: .classifierLearningRate) ?? defaults.classifierLearningRate
+        classifierClippingNorm = try container.decodeIfPresent(Float.self, forKey: .classifierClippingNorm) ?? defaults.classifierClippingNorm
     }
 }
 
@@ -148,6 +200,24 @@ public enum GeneratorNormalization: String, Codable, CaseIterable {
     case layerNorm
     /// Batch statistics in training, running statistics when sampling.
     case batchNorm
+}
+
+/// When the private label classifier guides an AC-GAN's generator.
+public enum ClassifierGuidance: String, Codable, CaseIterable {
+    case off
+    case on
+    /// Under DP when the discriminator's training carries little signal (see
+    /// `TabularGANConfiguration.classifierGuidance`).
+    case automatic
+}
+
+/// The shape of the private label classifier (`LabelClassifier`).
+public enum ClassifierStructure: String, Codable, CaseIterable {
+    /// One network over every generated column: the label's relation to all columns jointly.
+    case joint
+    /// One logistic regression (or MLP) per schema column, their cross-entropies summed: each
+    /// column keeps its own association with the label, whatever else predicts it.
+    case perColumn
 }
 
 /// How the AC-GAN generator receives the label.

@@ -53,6 +53,17 @@ public struct PrivacyRecord: Codable, Equatable {
     /// σ of the Gaussian mechanism that released the categorical marginals the generator
     /// matched (sensitivity-1 units), composed into `epsilon`; nil when none were released.
     public var marginalNoiseMultiplier: Double?
+    /// The DP-SGD release of the label classifier that guided an AC-GAN's generator, composed
+    /// into `epsilon`; nil when none was trained.
+    public var classifier: ClassifierRelease?
+
+    /// A private classifier's DP-SGD training: its own Poisson rate, σ, steps and clipping norm.
+    public struct ClassifierRelease: Codable, Equatable {
+        public var samplingProbability: Double
+        public var noiseMultiplier: Double
+        public var steps: Int
+        public var clippingNorm: Double
+    }
 
     public struct EpsilonPoint: Codable, Equatable {
         public var step: Int
@@ -70,7 +81,8 @@ public struct PrivacyRecord: Codable, Equatable {
                 schemaBounds: SchemaBoundsSource, acceptedDataBoundColumns: [String],
                 secureRandomness: Bool, randomnessDescription: String,
                 rdpOrders: [Double], rdpValues: [Double], epsilonHistory: [EpsilonPoint],
-                labelNoiseMultiplier: Double? = nil, marginalNoiseMultiplier: Double? = nil) {
+                labelNoiseMultiplier: Double? = nil, marginalNoiseMultiplier: Double? = nil,
+                classifier: ClassifierRelease? = nil) {
         self.isPrivate = isPrivate
         self.accountant = accountant
         self.epsilon = epsilon
@@ -94,5 +106,6 @@ public struct PrivacyRecord: Codable, Equatable {
         self.epsilonHistory = epsilonHistory
         self.labelNoiseMultiplier = labelNoiseMultiplier
         self.marginalNoiseMultiplier = marginalNoiseMultiplier
+        self.classifier = classifier
     }
 }

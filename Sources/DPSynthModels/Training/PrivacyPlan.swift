@@ -14,11 +14,22 @@ public struct PrivacyPlan: Equatable {
     /// σ of the Gaussian mechanism on the categorical marginals (`CategoricalMarginals`), nil
     /// without that release.
     public let marginalNoiseMultiplier: Double?
+    /// The private label classifier's DP-SGD release (`LabelClassifier`), nil without one.
+    let classifierRelease: LabelClassifier.Release?
+
+    /// What the private label classifier's training will be, before its σ is known.
+    struct ClassifierSchedule: Equatable {
+        var samplingProbability: Double
+        var steps: Int
+        var clippingNorm: Double
+        var budgetShare: Double
+    }
 
     /// Calibrates σ_label to `labelShare` of the budget left after the schema, then the smallest
     /// DP-SGD σ for which the composed event after `plannedSteps` steps has ε ≤ budget.
     init(budget: PrivacyBudget, samplingProbability: Double, plannedSteps: Int, releasesLabelMarginal: Bool,
-         labelShare: Double, releasesCategoricalMarginals: Bool = false, marginalShare: Double = 0.1) throws {
+         labelShare: Double, releasesCategoricalMarginals: Bool = false, marginalShare: Double = 0.1,
+         classifier: ClassifierSchedule? = nil) throws {
         guard budget.epsilon.isFinite, budget.epsilon > 0 else { throw TrainingError.invalidBudget("ε must be a positive number, found \(budget.epsilon)") }
         guard budget.delta > 0, budget.delta < 1 else { throw TrainingError.invalidBudget("δ must be in (0, 1), found \(budget.delta)") }
         guard budget.schemaEpsilon >= 0, budget.schemaEpsilon.isFinite else { throw TrainingError.invalidBudget("schema ε must be ≥ 0, found \(budget.schemaEpsilon)") }
@@ -46,14 +57,24 @@ public struct PrivacyPlan: Equatable {
         } else {
             marginalNoiseMultiplier = nil
         }
-        let label = labelNoiseMultiplier, marginal = marginalNoiseMultiplier
+        if let classifier {
+            let sigma = try PrivacyCalibration.smallestNoiseMultiplier(
+                targetEpsilon: classifier.budgetShare * (budget.epsilon - budget.schemaEpsilon), delta: accountedDelta,
+                makeAccountant: budget.accountant.makeAccountant,
+                event: { .dpsgd(samplingProbability: classifier.samplingProbability, noiseMultiplier: $0, steps: classifier.steps) })
+            classifierRelease = LabelClassifier.Release(samplingProbability: classifier.samplingProbability, noiseMultiplier: sigma,
+                                                        steps: classifier.steps, clippingNorm: classifier.clippingNorm)
+        } else {
+            classifierRelease = nil
+        }
+        let label = labelNoiseMultiplier, marginal = marginalNoiseMultiplier, classifierEvent = classifierRelease
         let pureSchemaEpsilon = budget.schemaDelta == 0 ? budget.schemaEpsilon : 0
         noiseMultiplier = try PrivacyCalibration.smallestNoiseMultiplier(
             targetEpsilon: budget.epsilon - (budget.schemaEpsilon - pureSchemaEpsilon), delta: accountedDelta,
             makeAccountant: budget.accountant.makeAccountant,
             event: { sigma in
                 PrivacyPlan.event(schemaEpsilon: pureSchemaEpsilon, labelNoiseMultiplier: label, marginalNoiseMultiplier: marginal,
-                                  samplingProbability: samplingProbability, noiseMultiplier: sigma, steps: plannedSteps)
+                                  classifier: classifierEvent, samplingProbability: samplingProbability, noiseMultiplier: sigma, steps: plannedSteps)
             })
     }
 
@@ -65,11 +86,16 @@ public struct PrivacyPlan: Equatable {
 
     /// Everything released after `steps` discriminator steps, as one event.
     static func event(schemaEpsilon: Double, labelNoiseMultiplier: Double?, marginalNoiseMultiplier: Double?,
-                      samplingProbability: Double, noiseMultiplier: Double, steps: Int) -> DPEvent {
+                      classifier: LabelClassifier.Release?, samplingProbability: Double, noiseMultiplier: Double,
+                      steps: Int) -> DPEvent {
         var events: [DPEvent] = []
         if schemaEpsilon > 0 { events.append(.pureDP(epsilon: schemaEpsilon)) }
         if let labelNoiseMultiplier { events.append(.gaussian(noiseMultiplier: labelNoiseMultiplier)) }
         if let marginalNoiseMultiplier { events.append(.gaussian(noiseMultiplier: marginalNoiseMultiplier)) }
+        if let classifier {
+            events.append(.dpsgd(samplingProbability: classifier.samplingProbability, noiseMultiplier: classifier.noiseMultiplier,
+                                 steps: classifier.steps))
+        }
         events.append(.dpsgd(samplingProbability: samplingProbability, noiseMultiplier: noiseMultiplier, steps: steps))
         return .composed(events)
     }
@@ -78,7 +104,8 @@ public struct PrivacyPlan: Equatable {
     /// pure; otherwise it is added to the accountant's ε by basic composition).
     public func event(afterSteps steps: Int) -> DPEvent {
         Self.event(schemaEpsilon: accountedSchemaEpsilon, labelNoiseMultiplier: labelNoiseMultiplier,
-                   marginalNoiseMultiplier: marginalNoiseMultiplier, samplingProbability: samplingProbability, noiseMultiplier: noiseMultiplier, steps: steps)
+                   marginalNoiseMultiplier: marginalNoiseMultiplier, classifier: classifierRelease,
+                   samplingProbability: samplingProbability, noiseMultiplier: noiseMultiplier, steps: steps)
     }
 
     /// Total ε at the budget's δ after `steps` steps, by the budget's accountant.
@@ -111,7 +138,11 @@ public struct PrivacyPlan: Equatable {
             schemaBounds: budget.schemaBounds, acceptedDataBoundColumns: budget.acceptedDataBoundColumns,
             secureRandomness: secureRandomness, randomnessDescription: randomnessDescription,
             rdpOrders: rdp.orders, rdpValues: rdp.rdp, epsilonHistory: history,
-            labelNoiseMultiplier: labelNoiseMultiplier, marginalNoiseMultiplier: marginalNoiseMultiplier)
+            labelNoiseMultiplier: labelNoiseMultiplier, marginalNoiseMultiplier: marginalNoiseMultiplier,
+            classifier: classifierRelease.map {
+                PrivacyRecord.ClassifierRelease(samplingProbability: $0.samplingProbability, noiseMultiplier: $0.noiseMultiplier,
+                                                steps: $0.steps, clippingNorm: $0.clippingNorm)
+            })
     }
 
     /// The record of a run without privacy: ε = ∞, nothing clipped or noised.

@@ -46,6 +46,10 @@ public final class TabularGANTrainer {
     private let modelRandom: RandomSource
     /// Released categorical shares the generator matches (nil when off).
     private let marginals: CategoricalMarginals?
+    /// The private label classifier guiding the generator (nil when off).
+    private let labelClassifier: LabelClassifier?
+    /// The auxiliary loss weight in effect (0 when the private classifier guides instead).
+    private let auxiliaryLossWeight: Float
     private var epochLossSums = (discriminator: 0.0, generator: 0.0, steps: 0)
     private var lastEpsilon: Double
 
@@ -81,15 +85,24 @@ public final class TabularGANTrainer {
         }
 
         let isConditional = configuration.modelKind == .acgan
+        var usesClassifier = configuration.usesLabelClassifier(plannedSteps: plannedSteps, noiseMultiplier: nil)
         switch privacy {
         case .noPrivacy:
             plan = nil
             lastEpsilon = .infinity
         case .differentiallyPrivate(let budget):
-            plan = try PrivacyPlan(budget: budget, samplingProbability: samplingProbability, plannedSteps: plannedSteps,
-                                   releasesLabelMarginal: isConditional, labelShare: configuration.labelMarginalBudgetShare,
-                                   releasesCategoricalMarginals: configuration.marginalMatchingWeight > 0 && layout.hasCategoricalEntries,
-                                   marginalShare: configuration.marginalBudgetShare)
+            let q = samplingProbability, steps = plannedSteps, hasCategoricalEntries = layout.hasCategoricalEntries
+            let makePlan = { (classifier: Bool) in
+                try PrivacyPlan(budget: budget, samplingProbability: q, plannedSteps: steps,
+                                releasesLabelMarginal: isConditional, labelShare: configuration.labelMarginalBudgetShare,
+                                releasesCategoricalMarginals: configuration.marginalMatchingWeight > 0 && hasCategoricalEntries,
+                                marginalShare: configuration.marginalBudgetShare,
+                                classifier: classifier ? Self.classifierSchedule(configuration, datasetSize: data.rowCount) : nil)
+            }
+            let withoutClassifier = try makePlan(false)
+            usesClassifier = configuration.usesLabelClassifier(plannedSteps: plannedSteps,
+                                                               noiseMultiplier: withoutClassifier.noiseMultiplier)
+            plan = usesClassifier ? try makePlan(true) : withoutClassifier
             lastEpsilon = 0
         }
         generatedRows = layout.generatedColumns(of: data, rows: Array(0..<data.rowCount))
@@ -103,13 +116,24 @@ public final class TabularGANTrainer {
                                    noiseMultiplier: plan?.marginalNoiseMultiplier, random: privacyRandom)
             : nil
 
+        if usesClassifier {
+            let classifier = LabelClassifier(configuration: configuration, layout: layout, random: modelRandom)
+            try classifier.train(rows: generatedRows, classes: classes, width: layout.generatedWidth, configuration: configuration,
+                                 noiseMultiplier: plan.map { $0.classifierRelease?.noiseMultiplier ?? 0 }, privacyRandom: privacyRandom)
+            labelClassifier = classifier
+        } else {
+            labelClassifier = nil
+        }
         generator = TabularGenerator(configuration: configuration, layout: layout, random: modelRandom)
         discriminator = TabularDiscriminator(configuration: configuration, layout: layout, random: modelRandom)
         generatorOptimizer = Adam(parameters: generator.parameters, learningRate: configuration.generatorLearningRate,
                                   beta1: configuration.adamBeta1, beta2: configuration.adamBeta2)
         discriminatorOptimizer = Adam(parameters: discriminator.parameters, learningRate: configuration.discriminatorLearningRate,
                                       beta1: configuration.adamBeta1, beta2: configuration.adamBeta2)
-        discriminatorStep = DiscriminatorStep(loss: configuration.loss, auxiliaryLossWeight: configuration.auxiliaryLossWeight,
+        // With the private classifier guiding the generator, the discriminator's auxiliary head
+        // is left out of both losses: measured better under DP on small tables (docs/models.md).
+        auxiliaryLossWeight = usesClassifier ? 0 : configuration.auxiliaryLossWeight
+        discriminatorStep = DiscriminatorStep(loss: configuration.loss, auxiliaryLossWeight: auxiliaryLossWeight,
                                               classifiesFakeRows: configuration.discriminatorClassifiesFakeRows)
         sampler = try PoissonSampler(samplingProbability: samplingProbability, datasetSize: datasetSize)
         if let plan {
@@ -121,6 +145,12 @@ public final class TabularGANTrainer {
             dpsgd = nil
         }
         history.plannedSteps = plannedSteps
+    }
+
+    private static func classifierSchedule(_ configuration: TabularGANConfiguration, datasetSize: Int) -> PrivacyPlan.ClassifierSchedule {
+        let (q, steps) = LabelClassifier.schedule(configuration: configuration, datasetSize: datasetSize)
+        return PrivacyPlan.ClassifierSchedule(samplingProbability: q, steps: steps, clippingNorm: Double(configuration.classifierClippingNorm),
+                                              budgetShare: configuration.classifierBudgetShare)
     }
 
     /// True once the planned steps (the budget) are used up.
@@ -235,9 +265,12 @@ public final class TabularGANTrainer {
         let (adversarial, auxiliary) = discriminator(fake)
         var loss = configuration.loss.generatorTerm(adversarial).mean()
         if let auxiliary {
-            loss = loss + crossEntropy(logits: auxiliary, labels: fakeClasses) * configuration.auxiliaryLossWeight
+            loss = loss + crossEntropy(logits: auxiliary, labels: fakeClasses) * auxiliaryLossWeight
         }
         if let marginals { loss = loss + marginals.loss(fake) * configuration.marginalMatchingWeight }
+        if let labelClassifier {
+            loss = loss + labelClassifier.losses(fake, classes: fakeClasses).mean() * configuration.classifierGuidanceWeight
+        }
         generatorOptimizer.step(gradients: gradients(of: loss, withRespectTo: generator.parameters))
         return loss.scalar
     }
