@@ -72,7 +72,7 @@ public final class TabularGANTrainer {
         datasetSize = data.rowCount
         samplingProbability = Swift.min(1, Double(configuration.expectedBatchSize) / Double(data.rowCount))
         stepsPerEpoch = Swift.max(1, Int((1 / samplingProbability).rounded()))
-        plannedSteps = Int((Double(configuration.epochs) / samplingProbability).rounded(.up))
+        plannedSteps = Int((Double(configuration.resolvedEpochs(isPrivate: privacy != .noPrivacy)) / samplingProbability).rounded(.up))
 
         switch randomness {
         case .secure:
