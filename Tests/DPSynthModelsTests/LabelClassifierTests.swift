@@ -98,20 +98,30 @@ final class LabelClassifierTests: XCTestCase {
         XCTAssertEqual(record.classifier?.steps, 40)
     }
 
-    /// `.automatic` turns guidance on only under DP and only when the discriminator's √T/σ is
-    /// below the threshold; `.on`/`.off` and a plain GAN override it.
-    func testAutomaticGuidanceFollowsTheDiscriminatorsSignal() {
-        var configuration = TabularGANConfiguration()
-        XCTAssertFalse(configuration.usesLabelClassifier(plannedSteps: 172, noiseMultiplier: nil))
-        XCTAssertTrue(configuration.usesLabelClassifier(plannedSteps: 172, noiseMultiplier: 12.7))
-        XCTAssertTrue(configuration.usesLabelClassifier(plannedSteps: 172, noiseMultiplier: 1.85))
-        XCTAssertFalse(configuration.usesLabelClassifier(plannedSteps: 1969, noiseMultiplier: 3.81))
-        configuration.classifierGuidance = .on
-        XCTAssertTrue(configuration.usesLabelClassifier(plannedSteps: 1969, noiseMultiplier: nil))
+    /// Guidance is opt-in, for an AC-GAN only; a guided run records the classifier's release
+    /// and the composed ε still holds.
+    func testGuidedRunRecordsTheClassifierRelease() throws {
+        var configuration = TestDatasets.smallConfiguration()
+        XCTAssertFalse(configuration.usesLabelClassifier)
+        configuration.classifierGuidance = true
+        XCTAssertTrue(configuration.usesLabelClassifier)
+        configuration.epochs = 2
+        let (_, encoder, matrix) = try TestDatasets.encoded("gbsg2")
+        let model = try TabularGANTrainer(configuration: configuration, encoder: encoder, data: matrix,
+                                          privacy: .differentiallyPrivate(PrivacyBudget(epsilon: 1, delta: 1e-5)),
+                                          randomness: .seeded(3)).train()
+        let record = model.privacy
+        let classifier = try XCTUnwrap(record.classifier)
+        var accountant = RDPAccountant()
+        try accountant.compose(.composed([.gaussian(noiseMultiplier: try XCTUnwrap(record.labelNoiseMultiplier)),
+                                          .gaussian(noiseMultiplier: try XCTUnwrap(record.marginalNoiseMultiplier)),
+                                          .dpsgd(samplingProbability: classifier.samplingProbability,
+                                                 noiseMultiplier: classifier.noiseMultiplier, steps: classifier.steps),
+                                          .dpsgd(samplingProbability: record.samplingProbability,
+                                                 noiseMultiplier: record.noiseMultiplier, steps: record.steps)]))
+        XCTAssertEqual(try accountant.epsilon(forDelta: 1e-5), record.epsilon, accuracy: 1e-12)
+        XCTAssertLessThanOrEqual(record.epsilon, 1)
         configuration.modelKind = .gan
-        XCTAssertFalse(configuration.usesLabelClassifier(plannedSteps: 1969, noiseMultiplier: nil))
-        configuration.modelKind = .acgan
-        configuration.classifierGuidance = .off
-        XCTAssertFalse(configuration.usesLabelClassifier(plannedSteps: 172, noiseMultiplier: 12.7))
+        XCTAssertFalse(configuration.usesLabelClassifier)
     }
 }

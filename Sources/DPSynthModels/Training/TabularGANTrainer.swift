@@ -85,24 +85,17 @@ public final class TabularGANTrainer {
         }
 
         let isConditional = configuration.modelKind == .acgan
-        var usesClassifier = configuration.usesLabelClassifier(plannedSteps: plannedSteps, noiseMultiplier: nil)
+        let usesClassifier = configuration.usesLabelClassifier
         switch privacy {
         case .noPrivacy:
             plan = nil
             lastEpsilon = .infinity
         case .differentiallyPrivate(let budget):
-            let q = samplingProbability, steps = plannedSteps, hasCategoricalEntries = layout.hasCategoricalEntries
-            let makePlan = { (classifier: Bool) in
-                try PrivacyPlan(budget: budget, samplingProbability: q, plannedSteps: steps,
-                                releasesLabelMarginal: isConditional, labelShare: configuration.labelMarginalBudgetShare,
-                                releasesCategoricalMarginals: configuration.marginalMatchingWeight > 0 && hasCategoricalEntries,
-                                marginalShare: configuration.marginalBudgetShare,
-                                classifier: classifier ? Self.classifierSchedule(configuration, datasetSize: data.rowCount) : nil)
-            }
-            let withoutClassifier = try makePlan(false)
-            usesClassifier = configuration.usesLabelClassifier(plannedSteps: plannedSteps,
-                                                               noiseMultiplier: withoutClassifier.noiseMultiplier)
-            plan = usesClassifier ? try makePlan(true) : withoutClassifier
+            plan = try PrivacyPlan(budget: budget, samplingProbability: samplingProbability, plannedSteps: plannedSteps,
+                                   releasesLabelMarginal: isConditional, labelShare: configuration.labelMarginalBudgetShare,
+                                   releasesCategoricalMarginals: configuration.marginalMatchingWeight > 0 && layout.hasCategoricalEntries,
+                                   marginalShare: configuration.marginalBudgetShare,
+                                   classifier: usesClassifier ? Self.classifierSchedule(configuration, datasetSize: data.rowCount) : nil)
             lastEpsilon = 0
         }
         generatedRows = layout.generatedColumns(of: data, rows: Array(0..<data.rowCount))
@@ -131,7 +124,7 @@ public final class TabularGANTrainer {
         discriminatorOptimizer = Adam(parameters: discriminator.parameters, learningRate: configuration.discriminatorLearningRate,
                                       beta1: configuration.adamBeta1, beta2: configuration.adamBeta2)
         // With the private classifier guiding the generator, the discriminator's auxiliary head
-        // is left out of both losses: measured better under DP on small tables (docs/models.md).
+        // is left out of both losses (measured better than both together, docs/models.md).
         auxiliaryLossWeight = usesClassifier ? 0 : configuration.auxiliaryLossWeight
         discriminatorStep = DiscriminatorStep(loss: configuration.loss, auxiliaryLossWeight: auxiliaryLossWeight,
                                               classifiesFakeRows: configuration.discriminatorClassifiesFakeRows)
