@@ -98,11 +98,8 @@ struct LabelClassifier {
         }
         for _ in 0..<steps {
             let sampled = dpsgd?.sampleBatch() ?? sampler.sample(using: privacyRandom)
-            var batch = [Float](repeating: 0, count: sampled.count * width)
-            for (target, row) in sampled.enumerated() {
-                for j in 0..<width { batch[target * width + j] = rows[row * width + j] }
-            }
-            let losses = self.losses(Tensor(shape: [sampled.count, width], scalars: batch), classes: sampled.map { classes[$0] })
+            let batch = Tensor(shape: [sampled.count, width], scalars: gatherRows(sampled, of: rows, width: width))
+            let losses = self.losses(batch, classes: sampled.map { classes[$0] })
             if let dpsgd {
                 do {
                     try dpsgd.step(try PerExampleGradients(of: losses, withRespectTo: parameters))

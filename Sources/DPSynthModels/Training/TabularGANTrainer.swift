@@ -163,7 +163,7 @@ public final class TabularGANTrainer {
         let fake = withoutGradients {
             generator(noise: latentNoise(rows: expected), classes: fakeClasses, mode: .training(modelRandom)).detached()
         }
-        let real = Tensor(shape: [sampled.count, layout.generatedWidth], scalars: gatherRows(sampled))
+        let real = Tensor(shape: [sampled.count, layout.generatedWidth], scalars: gatherRows(sampled, of: generatedRows, width: layout.generatedWidth))
         let batch = DiscriminatorBatch(rows: Tensor.concatenate([real, fake], alongAxis: 0), realCount: sampled.count,
                                        classes: labelMarginal == nil ? [] : sampled.map { classes[$0] } + fakeClasses)
         let discriminatorLoss: Float
@@ -239,17 +239,6 @@ public final class TabularGANTrainer {
         return noise
     }
 
-    private func gatherRows(_ rows: [Int]) -> [Float] {
-        let width = layout.generatedWidth
-        var result = [Float](repeating: 0, count: rows.count * width)
-        generatedRows.withUnsafeBufferPointer { source in
-            for (target, row) in rows.enumerated() {
-                for j in 0..<width { result[target * width + j] = source[row * width + j] }
-            }
-        }
-        return result
-    }
-
     /// One generator step: fool the discriminator (and, for an AC-GAN, make its auxiliary head
     /// recognise the requested class). Reads no real record.
     private func generatorUpdate(rows: Int) -> Float {
@@ -284,4 +273,17 @@ public final class TabularGANTrainer {
             generatorLoss: epochLossSums.generator / steps, epsilon: lastEpsilon))
         epochLossSums = (0, 0, 0)
     }
+}
+
+/// Rows `rows` of a row-major matrix of `width` columns, in that order: a DP-SGD batch.
+func gatherRows(_ rows: [Int], of matrix: [Float], width: Int) -> [Float] {
+    var result = [Float](repeating: 0, count: rows.count * width)
+    matrix.withUnsafeBufferPointer { source in
+        result.withUnsafeMutableBufferPointer { target in
+            for (index, row) in rows.enumerated() {
+                for j in 0..<width { target[index * width + j] = source[row * width + j] }
+            }
+        }
+    }
+    return result
 }
