@@ -16,7 +16,7 @@ enum ParsedField {
     case unknownCategoryAsMissing
 }
 
-/// Byte strings stored end to end in one allocation and compared with `memcmp`: the missing
+/// Byte strings stored end to end in one allocation and compared byte by byte: the missing
 /// tokens and category labels of a column, looked up once per cell without reference
 /// counting. Freed by the `ColumnParser` that owns it.
 struct ByteTable {
@@ -46,8 +46,13 @@ struct ByteTable {
             let start = offsets[index]
             let length = offsets[index + 1] - start
             guard length == text.count else { continue }
-            if length == 0 { return index }
-            if let base = text.baseAddress, memcmp(bytes + start, base, length) == 0 { return index }
+            // Labels and tokens are short: a byte loop beats a call to memcmp.
+            var equal = true
+            for position in 0..<length where bytes[start + position] != text[position] {
+                equal = false
+                break
+            }
+            if equal { return index }
         }
         return nil
     }

@@ -50,11 +50,14 @@ extension TableEncoder {
         // The header's reader goes on with the first range; the others start at theirs.
         reader.limitReading(to: ranges[0].bytes.upperBound)
         let readers = try [reader] + ranges.dropFirst().map { try CSVReader(continuing: reader, url: url, range: $0) }
+        // The first range's bound counts the header's line end too; without it the bounds
+        // are exact for a file with no blank lines, and no region needs moving at the end.
+        let recordBounds = ranges.enumerated().map { $0.offset == 0 ? max(0, $0.element.recordBound - 1) : $0.element.recordBound }
         var regionStarts: [Int] = []
         var rowBound = 0
-        for range in ranges {
+        for bound in recordBounds {
             regionStarts.append(rowBound)
-            rowBound += range.recordBound
+            rowBound += bound
         }
         let modelled = codecs.indices.filter { codecs[$0] != .notModelled }
         let failures = RangeFailures()
@@ -64,14 +67,13 @@ extension TableEncoder {
         let values = try [Float](unsafeUninitializedCapacity: rowBound * width) { buffer, initialized in
             initialized = 0
             guard let base = buffer.baseAddress else { return }
-            adviseHugePages(buffer)
             outcomes.withUnsafeMutableBufferPointer { buffer in
                 // Each thread writes only its own entry.
                 let outcomes = buffer
                 let work = { (index: Int) in
                     outcomes[index] = Result {
                         try encodeRange(readers[index], builder: builder, columns: modelled, strict: strict,
-                                        into: base + regionStarts[index] * width, rowBound: ranges[index].recordBound) {
+                                        into: base + regionStarts[index] * width, rowBound: recordBounds[index]) {
                             failures.hasFailure(before: index)
                         }
                     }
@@ -125,19 +127,6 @@ extension TableEncoder {
         let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? 0
         let parts = max(1, min(threadCount, size / Self.minimumBytesPerThread))
         return (1..<parts).map { size / parts * $0 }
-    }
-
-    /// Asks Linux to back the matrix with transparent huge pages: one page fault per 2 MiB
-    /// instead of one per 4 KiB while the threads first write their regions.
-    private func adviseHugePages(_ buffer: UnsafeMutableBufferPointer<Float>) {
-        #if os(Linux)
-        guard let base = buffer.baseAddress else { return }
-        let hugePage = 2 << 20
-        let start = (Int(bitPattern: base) + hugePage - 1) & ~(hugePage - 1)
-        let end = (Int(bitPattern: base + buffer.count)) & ~(hugePage - 1)
-        guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
-        _ = madvise(pointer, end - start, MADV_HUGEPAGE)
-        #endif
     }
 }
 

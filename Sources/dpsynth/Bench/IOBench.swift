@@ -1,3 +1,4 @@
+import DPSynthEngine
 import DPSynthRandom
 import DPSynthTabular
 import Foundation
@@ -31,25 +32,30 @@ enum IOBench: BenchSuite {
         let encoder = try TableEncoder(schema: benchSchema)
         var table = BenchTable(columns: ["reader", "rows", "MB", "seconds", "CPU seconds", "rows/s", "MB/s", "peak RSS MB", "matrix MB", "peak/matrix"])
         let repetitions = options.quick ? 1 : 3
-        var seconds: [Double] = []
-        var cpuSeconds: [Double] = []
-        var matrixBytes = 0.0
-        for repetition in 0..<repetitions {
-            options.progress("dpsynth read + encode, run \(repetition + 1) of \(repetitions)")
-            let start = DispatchTime.now().uptimeNanoseconds
-            let cpuStart = processCPUSeconds()
-            let (matrix, _) = try encoder.encode(.csv(url))
-            seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-            cpuSeconds.append(processCPUSeconds() - cpuStart)
-            matrixBytes = Double(matrix.values.count * MemoryLayout<Float>.size)
-            precondition(matrix.rowCount == rows, "read \(matrix.rowCount) rows of \(rows)")
+        // `--threads 1,2`, else the engine's setting (DPSYNTH_THREADS, or every core): the
+        // reader splits the file into one byte range per thread.
+        for threads in options.threadCounts ?? [Engine.threadCount] {
+            var seconds: [Double] = []
+            var cpuSeconds: [Double] = []
+            var matrixBytes = 0.0
+            for repetition in 0..<repetitions {
+                options.progress("dpsynth read + encode on \(threads) thread\(threads == 1 ? "" : "s"), run \(repetition + 1) of \(repetitions)")
+                let start = DispatchTime.now().uptimeNanoseconds
+                let cpuStart = processCPUSeconds()
+                let (matrix, _) = try encoder.encode(.csv(url), threadCount: threads)
+                seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+                cpuSeconds.append(processCPUSeconds() - cpuStart)
+                matrixBytes = Double(matrix.values.count * MemoryLayout<Float>.size)
+                precondition(matrix.rowCount == rows, "read \(matrix.rowCount) rows of \(rows)")
+            }
+            // The process's maximum so far: it covers every run up to this one.
+            let peak = peakResidentBytes()
+            let time = median(seconds)
+            table.append([.text("dpsynth (libcsv → Float matrix, \(threads) thread\(threads == 1 ? "" : "s"))"), .integer(rows),
+                          .number(bytes / 1e6), .number(time), .number(median(cpuSeconds)),
+                          .number(Double(rows) / time), .number(bytes / 1e6 / time), .number(peak / 1e6),
+                          .number(matrixBytes / 1e6), .number(peak / matrixBytes)])
         }
-        let peak = peakResidentBytes()
-        let time = median(seconds)
-        table.append([.text("dpsynth (libcsv → Float matrix)"), .integer(rows), .number(bytes / 1e6), .number(time),
-                      .number(median(cpuSeconds)),
-                      .number(Double(rows) / time), .number(bytes / 1e6 / time), .number(peak / 1e6),
-                      .number(matrixBytes / 1e6), .number(peak / matrixBytes)])
 
         options.progress("pandas.read_csv on the same file")
         if let pandas = runPandas(on: url, repetitions: repetitions) {
