@@ -114,7 +114,9 @@ final class ParallelCSVEncodingTests: XCTestCase {
             XCTAssertGreaterThan(whole.report.totalClipped, 0, "the data holds out-of-bound values")
             for chunkSize in [64, 997, 1 << 20] {
                 for targets in splitTargetSets(size: csv.bytes.count, seed: UInt64(variant)) {
-                    let split = try encoder.encodeCSV(url, strict: false, threadCount: 1, chunkSize: chunkSize, splitTargets: targets)
+                    // One thread takes the ranges in turn; two or three take them concurrently.
+                    let split = try encoder.encodeCSV(url, strict: false, threadCount: 1 + targets.count % 3, chunkSize: chunkSize,
+                                                      splitTargets: targets)
                     XCTAssertEqual(split.matrix, whole.matrix, "variant \(variant), chunk \(chunkSize), splits \(targets.prefix(5))")
                     XCTAssertEqual(split.report, whole.report, "variant \(variant), chunk \(chunkSize), splits \(targets.prefix(5))")
                 }
@@ -209,7 +211,7 @@ final class ParallelCSVEncodingTests: XCTestCase {
                 let size = text.utf8.count
                 for chunkSize in [100, 4_096, 1 << 20] {
                     for targets in [[], [size / 2], [size / 4, size / 2, 3 * size / 4], [size / 3 + 7, size / 3 + 40]] {
-                        XCTAssertThrowsError(try encoder.encodeCSV(url, strict: true, threadCount: 1, chunkSize: chunkSize,
+                        XCTAssertThrowsError(try encoder.encodeCSV(url, strict: true, threadCount: 1 + targets.count % 3, chunkSize: chunkSize,
                                                                    splitTargets: targets)) { error in
                             XCTAssertEqual("\(error)", expected, "\(first) then \(second), chunk \(chunkSize), splits \(targets)")
                         }
@@ -234,7 +236,7 @@ final class ParallelCSVEncodingTests: XCTestCase {
         XCTAssertTrue(expected.contains("line \(csv.recordLines[200]),"), expected)
         for targets in splitTargetSets(size: csv.bytes.count, seed: 3) {
             for chunkSize in [64, 1 << 20] {
-                XCTAssertThrowsError(try encoder.encodeCSV(url, strict: false, threadCount: 1, chunkSize: chunkSize,
+                XCTAssertThrowsError(try encoder.encodeCSV(url, strict: false, threadCount: 2, chunkSize: chunkSize,
                                                            splitTargets: targets)) { error in
                     XCTAssertEqual("\(error)", expected, "chunk \(chunkSize), splits \(targets.prefix(5))")
                 }
@@ -258,7 +260,7 @@ final class ParallelCSVEncodingTests: XCTestCase {
         let size = binary.count
         for targets in [[], [size / 2], [size / 4, size / 2, 3 * size / 4], Array(stride(from: 0, to: size, by: 500))] {
             for chunkSize in [100, 1 << 20] {
-                XCTAssertThrowsError(try encoder.encodeCSV(unterminated, strict: false, threadCount: 1, chunkSize: chunkSize,
+                XCTAssertThrowsError(try encoder.encodeCSV(unterminated, strict: false, threadCount: 2, chunkSize: chunkSize,
                                                            splitTargets: targets)) { error in
                     XCTAssertEqual("\(error)", "\(unterminated.path) line 252, column 'n': expected an integer, found \"4O\"")
                 }
@@ -270,7 +272,7 @@ final class ParallelCSVEncodingTests: XCTestCase {
         }
         let open = try directory.file("open-only.csv", simpleFile(rows: 300, problems: []) + openRecords)
         for targets in [[], [100], [1_000, 5_000]] {
-            XCTAssertThrowsError(try encoder.encodeCSV(open, strict: false, threadCount: 1, chunkSize: 256, splitTargets: targets)) { error in
+            XCTAssertThrowsError(try encoder.encodeCSV(open, strict: false, threadCount: 2, chunkSize: 256, splitTargets: targets)) { error in
                 XCTAssertEqual("\(error)", "\(open.path) line 302: a quoted field is never closed; the file ends inside quotes")
             }
         }
@@ -280,7 +282,7 @@ final class ParallelCSVEncodingTests: XCTestCase {
         let directory = try TemporaryDirectory()
         let encoder = try TableEncoder(schema: schema(trimWhitespace: false))
         let csv = generate(rows: 60_000, seed: 40, trimWhitespace: false, byteOrderMark: false, finalLineEnd: true)
-        XCTAssertGreaterThan(csv.bytes.count, 2 * TableEncoder.minimumBytesPerThread)
+        XCTAssertGreaterThan(csv.bytes.count, 2 * TableEncoder.minimumBytesPerRange)
         let url = try write(csv, in: directory)
         let one = try encoder.encode(.csv(url), threadCount: 1)
         XCTAssertEqual(one.matrix.rowCount, 60_000)

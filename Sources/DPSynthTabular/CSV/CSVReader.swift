@@ -15,6 +15,10 @@ import Darwin
 /// included), CSV_EMPTY_IS_NULL (an unquoted empty field differs from `""`) and CSV_APPEND_NULL
 /// (fields arrive NUL-terminated, so numbers parse in place). A UTF-8 byte
 /// order mark is skipped. Lines are counted from 1, newlines inside quoted fields included.
+///
+/// A reader can also cover one `CSVByteRange` of a file (`init(range:of:context:)`), so
+/// that several threads read one file, each from a record boundary with the file's line
+/// numbers (`TableEncoder.encodeCSV`).
 public final class CSVReader {
     /// The file as the user named it, for messages.
     public let source: String
@@ -71,14 +75,27 @@ public final class CSVReader {
         try readHeader()
     }
 
-    /// A reader of the records in `range` of the file `reader` reads, which `reader` has
-    /// already read the header of: it starts in the state `reader` would be in at
-    /// `range.bytes.lowerBound` (a record boundary), so its line numbers are the file's, and
-    /// stops at `range.bytes.upperBound`.
-    convenience init(continuing reader: CSVReader, url: URL, range: CSVByteRange) throws {
-        try self.init(opening: url, source: reader.source, delimiter: reader.delimiter, trimWhitespace: reader.trimWhitespace,
-                      chunkSize: reader.chunk.count, onWrongFieldCount: nil)
-        header = reader.header
+    /// What a reader of one byte range takes from the reader that read the header: taken
+    /// once, before other threads start, so they never touch that reader.
+    struct RangeContext {
+        let source: String
+        let header: [String]
+        let delimiter: UInt8
+        let trimWhitespace: Bool
+        let chunkSize: Int
+    }
+
+    var rangeContext: RangeContext {
+        RangeContext(source: source, header: header, delimiter: delimiter, trimWhitespace: trimWhitespace, chunkSize: chunk.count)
+    }
+
+    /// A reader of the records in `range` of `url`, whose header a reader with `context` has
+    /// read: it starts in the state that reader would be in at `range.bytes.lowerBound` (a
+    /// record boundary), so its line numbers are the file's, and stops at the range's end.
+    convenience init(range: CSVByteRange, of url: URL, context: RangeContext) throws {
+        try self.init(opening: url, source: context.source, delimiter: context.delimiter, trimWhitespace: context.trimWhitespace,
+                      chunkSize: context.chunkSize, onWrongFieldCount: nil)
+        header = context.header
         state.pointee.expectedFieldCount = header.count
         state.pointee.line = range.firstLine
         newlinesBeforeChunk = range.newlinesBefore

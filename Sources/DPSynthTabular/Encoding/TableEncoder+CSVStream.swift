@@ -11,45 +11,52 @@ extension TableEncoder {
     /// between parsing and encoding.
     static let csvBatchCapacity = 1_024
 
-    /// Files below this many bytes per thread are read by fewer threads.
-    static let minimumBytesPerThread = 1 << 20
+    /// Byte ranges per thread: threads take ranges in file order as they finish, so one
+    /// thread slowed by other work on the machine leaves the rest to the others instead of
+    /// holding up a fixed share of the file.
+    static let rangesPerThread = 8
+
+    /// Ranges are at least this long (a smaller file gets fewer ranges and threads).
+    static let minimumBytesPerRange = 1 << 20
 
     /// Reads and encodes a CSV file into a matrix allocated once, on `threadCount` threads.
     ///
-    /// A first pass (`CSVReader.byteRanges`) splits the file at record boundaries into one
-    /// byte range per thread, with each range's first line and a bound on its records. Each
-    /// thread runs its own libcsv parser over its range, whose field callback parses each
-    /// modelled field where it stands (`CSVReader.readColumns`), and encodes every batch of
-    /// 1,024 records into the range's own region of the matrix: region i starts after the
-    /// record bounds of ranges 0..<i, and the gaps the bounds leave are closed by one
-    /// `memmove` per range at the end. Pages the bounds reserve but no row reaches are never
-    /// touched, so peak memory is the matrix plus a few batches.
+    /// A first pass (`CSVReader.byteRanges`) splits the file at record boundaries into byte
+    /// ranges (`rangesPerThread` per thread, at least 1 MiB each), with each range's first
+    /// line and a bound on its records. Threads take ranges in file order; for each, a libcsv
+    /// parser of its own, whose field callback parses each modelled field where it stands
+    /// (`CSVReader.readColumns`), and the same thread encodes every batch of 1,024 records
+    /// into the range's own region of the matrix: region i starts after the record bounds of
+    /// ranges 0..<i, and any gap the bounds leave (blank lines) is closed by one `memmove`
+    /// per range at the end. Pages the bounds reserve but no row reaches are never touched,
+    /// so peak memory is the matrix plus a chunk and a batch per thread.
     ///
-    /// The result does not depend on the thread count: the same rows, clip counts and errors.
-    /// Each range's reader numbers lines from the range's first line, so messages keep the
-    /// file's line numbers; a range stops at its first problem (in file order), and the
-    /// error of the earliest failing range is thrown, which is the file's first problem:
-    /// every line of a range lies after every line of the ranges before it.
+    /// The result does not depend on the thread count or the splits: the same rows, clip
+    /// counts and errors. Each range's reader numbers lines from the range's first line, so
+    /// messages keep the file's line numbers; a range stops at its first problem (in file
+    /// order) after encoding the records before it, and the error of the earliest failing
+    /// range is thrown, which is the file's first problem: every line of a range lies after
+    /// every line of the ranges before it.
     ///
     /// Only modelled columns are parsed: identifiers and dropped columns never reach the
     /// matrix (`schema check` reads them all).
     ///
     /// - Parameters:
-    ///   - threadCount: threads (and byte ranges) to use; files under 1 MiB per thread use fewer.
+    ///   - threadCount: threads to use; a small file uses fewer.
     ///   - chunkSize: bytes per `csv_parse` call (small in tests, to cross chunks).
     ///   - splitTargets: where to split the file (byte offsets; each split falls after the
-    ///     next record end), instead of `threadCount` even parts: tests force awkward splits.
+    ///     next record end) instead of the default: tests force awkward splits.
     func encodeCSV(_ url: URL, strict: Bool, threadCount: Int, chunkSize: Int = 1 << 20,
                    splitTargets: [Int]? = nil) throws -> (matrix: EncodedMatrix, report: EncodingReport) {
         let reader = try Table.csvReader(for: url, schema: schema, chunkSize: chunkSize)
         let builder = try TableBuilder(schema: schema, header: reader.header, source: reader.source)
         let ranges = try CSVReader.byteRanges(of: url, source: reader.source,
-                                              splitTargets: (splitTargets ?? evenSplitTargets(of: url, threadCount: threadCount))
+                                              splitTargets: (splitTargets ?? defaultSplitTargets(of: url, threadCount: threadCount))
                                                   .map { max($0, reader.bytesRead - 1) },
                                               trimWhitespace: reader.trimWhitespace)
         // The header's reader goes on with the first range; the others start at theirs.
         reader.limitReading(to: ranges[0].bytes.upperBound)
-        let readers = try [reader] + ranges.dropFirst().map { try CSVReader(continuing: reader, url: url, range: $0) }
+        let context = reader.rangeContext
         // The first range's bound counts the header's line end too; without it the bounds
         // are exact for a file with no blank lines, and no region needs moving at the end.
         let recordBounds = ranges.enumerated().map { $0.offset == 0 ? max(0, $0.element.recordBound - 1) : $0.element.recordBound }
@@ -60,26 +67,31 @@ extension TableEncoder {
             rowBound += bound
         }
         let modelled = codecs.indices.filter { codecs[$0] != .notModelled }
-        let failures = RangeFailures()
+        let queue = RangeQueue(count: ranges.count)
         var outcomes = [Result<(rows: Int, report: EncodingReport), Error>](repeating: .failure(RangeStopped()), count: ranges.count)
         var rows = 0
         var report = EncodingReport(columnNames: schema.columns.map(\.name))
-        let values = try [Float](unsafeUninitializedCapacity: rowBound * width) { buffer, initialized in
+        // At least one Float, so the buffer has an address even when no column is modelled.
+        let values = try [Float](unsafeUninitializedCapacity: max(1, rowBound * width)) { buffer, initialized in
             initialized = 0
             guard let base = buffer.baseAddress else { return }
             outcomes.withUnsafeMutableBufferPointer { buffer in
-                // Each thread writes only its own entry.
+                // Each range's entry is written by the one thread that took the range.
                 let outcomes = buffer
-                let work = { (index: Int) in
-                    outcomes[index] = Result {
-                        try encodeRange(readers[index], builder: builder, columns: modelled, strict: strict,
-                                        into: base + regionStarts[index] * width, rowBound: recordBounds[index]) {
-                            failures.hasFailure(before: index)
+                let work = { (_: Int) in
+                    while let index = queue.next() {
+                        outcomes[index] = Result {
+                            let rangeReader = index == 0 ? reader : try CSVReader(range: ranges[index], of: url, context: context)
+                            return try encodeRange(rangeReader, builder: builder, columns: modelled, strict: strict,
+                                                   into: base + regionStarts[index] * width, rowBound: recordBounds[index]) {
+                                queue.hasFailure(before: index)
+                            }
                         }
+                        if case .failure = outcomes[index] { queue.recordFailure(of: index) }
                     }
-                    if case .failure = outcomes[index] { failures.record(index) }
                 }
-                if ranges.count == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: ranges.count, execute: work) }
+                let workers = min(max(1, threadCount), ranges.count)
+                if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
             }
             for (index, outcome) in outcomes.enumerated() {
                 let (rangeRows, rangeReport) = try outcome.get()
@@ -122,10 +134,12 @@ extension TableEncoder {
         return (rows, report)
     }
 
-    /// `threadCount − 1` offsets splitting the file evenly, fewer for a small file.
-    private func evenSplitTargets(of url: URL, threadCount: Int) -> [Int] {
+    /// Offsets splitting the file into `rangesPerThread` equal parts per thread, fewer for a
+    /// small file; none for one thread.
+    private func defaultSplitTargets(of url: URL, threadCount: Int) -> [Int] {
+        guard threadCount > 1 else { return [] }
         let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? 0
-        let parts = max(1, min(threadCount, size / Self.minimumBytesPerThread))
+        let parts = max(1, min(threadCount * Self.rangesPerThread, size / Self.minimumBytesPerRange))
         return (1..<parts).map { size / parts * $0 }
     }
 }
@@ -133,20 +147,34 @@ extension TableEncoder {
 /// Thrown inside a range once an earlier range has failed (its error is the one reported).
 private struct RangeStopped: Error {}
 
-/// The ranges that have failed so far, shared by the threads of `encodeCSV`.
-private final class RangeFailures: @unchecked Sendable {
+/// Hands out the ranges of `encodeCSV` in file order to its threads, and remembers the
+/// earliest range that failed (later ranges then stop: their errors come after it).
+private final class RangeQueue: @unchecked Sendable {
     private let lock = NSLock()
-    private var earliest = Int.max
+    private let count: Int
+    private var taken = 0
+    private var earliestFailure = Int.max
 
-    func record(_ index: Int) {
+    init(count: Int) { self.count = count }
+
+    /// The next range not yet taken, or nil when all are, or when one has failed.
+    func next() -> Int? {
         lock.lock()
-        earliest = min(earliest, index)
+        defer { lock.unlock() }
+        guard taken < count, earliestFailure == .max else { return nil }
+        taken += 1
+        return taken - 1
+    }
+
+    func recordFailure(of index: Int) {
+        lock.lock()
+        earliestFailure = min(earliestFailure, index)
         lock.unlock()
     }
 
     func hasFailure(before index: Int) -> Bool {
         lock.lock()
         defer { lock.unlock() }
-        return earliest < index
+        return earliestFailure < index
     }
 }
