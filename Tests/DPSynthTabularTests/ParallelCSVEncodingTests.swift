@@ -156,6 +156,27 @@ final class ParallelCSVEncodingTests: XCTestCase {
         }
     }
 
+    func testBlankLinesOfAOneColumnFileAreMissingValuesInEveryRange() throws {
+        let directory = try TemporaryDirectory()
+        let schema = Schema(name: "one", columns: [
+            ColumnSchema(name: "v", kind: .integer, nullable: true, bounds: Bounds(min: 0, max: 9, provenance: .public)),
+        ])
+        let encoder = try TableEncoder(schema: schema)
+        let random = SeededGenerator(seed: 50)
+        var text = "v\n"
+        for _ in 0..<400 {
+            text += ["", "\(random.next() % 10)", "\"\(random.next() % 10)\""][Int(random.next() % 3)]
+            text += ["\n", "\r\n", "\r"][Int(random.next() % 3)]
+        }
+        let url = try directory.file("one.csv", text)
+        let whole = try encoder.encode(try Table.read(.csv(url), schema: schema))
+        XCTAssertGreaterThan(whole.matrix.rowCount, 350, "blank lines are records")
+        for targets in splitTargetSets(size: text.utf8.count, seed: 5) {
+            let split = try encoder.encodeCSV(url, strict: false, threadCount: 2, chunkSize: 64, splitTargets: targets)
+            XCTAssertEqual(split.matrix, whole.matrix, "splits \(targets.prefix(5))")
+        }
+    }
+
     /// One way a record can be wrong, and the change to the record's text that makes it so.
     private enum Problem: CaseIterable {
         case malformedNumber, tooFewFields, strayQuote, outOfBounds, unknownCategory
