@@ -16,13 +16,15 @@ enum ParsedField {
     case unknownCategoryAsMissing
 }
 
-/// Byte strings stored end to end in one allocation and compared with `memcmp`: the missing
-/// tokens and category labels of a column, looked up once per cell without reference
-/// counting. Freed by the `ColumnParser` that owns it.
+/// Byte strings stored end to end in one allocation, each with a signature (its length and
+/// its first, middle and last bytes) that rules out almost every wrong string with one
+/// comparison: the missing tokens and category labels of a column, looked up once per cell
+/// without reference counting. Freed by the `ColumnParser` that owns it.
 struct ByteTable {
     let bytes: UnsafeMutablePointer<UInt8>
     /// `count + 1` offsets: string i is `bytes[offsets[i]..<offsets[i + 1]]`.
     let offsets: UnsafeMutablePointer<Int>
+    let signatures: UnsafeMutablePointer<UInt64>
     let count: Int
 
     init(_ strings: [String]) {
@@ -30,24 +32,37 @@ struct ByteTable {
         count = utf8.count
         bytes = .allocate(capacity: max(1, utf8.reduce(0) { $0 + $1.count }))
         offsets = .allocate(capacity: count + 1)
+        signatures = .allocate(capacity: max(1, count))
         var offset = 0
         for (index, string) in utf8.enumerated() {
             offsets[index] = offset
             (bytes + offset).initialize(from: string, count: string.count)
+            signatures[index] = string.withUnsafeBufferPointer(ByteTable.signature)
             offset += string.count
         }
         offsets[count] = offset
     }
 
+    @inline(__always)
+    private static func signature(_ text: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let length = UInt64(truncatingIfNeeded: text.count)
+        guard text.count > 0 else { return 0 }
+        return length | UInt64(text[0]) << 40 | UInt64(text[text.count / 2]) << 48 | UInt64(text[text.count - 1]) << 56
+    }
+
     /// The index of the string equal to `text`, if any.
     @inline(__always)
     func index(of text: UnsafeBufferPointer<UInt8>) -> Int? {
-        for index in 0..<count {
+        let wanted = ByteTable.signature(text)
+        for index in 0..<count where signatures[index] == wanted {
             let start = offsets[index]
-            let length = offsets[index + 1] - start
-            guard length == text.count else { continue }
-            if length == 0 { return index }
-            if let base = text.baseAddress, memcmp(bytes + start, base, length) == 0 { return index }
+            // Labels and tokens are short: a byte loop beats a call to memcmp.
+            var equal = true
+            for position in 0..<text.count where bytes[start + position] != text[position] {
+                equal = false
+                break
+            }
+            if equal { return index }
         }
         return nil
     }
@@ -55,6 +70,7 @@ struct ByteTable {
     func deallocate() {
         bytes.deallocate()
         offsets.deallocate()
+        signatures.deallocate()
     }
 }
 

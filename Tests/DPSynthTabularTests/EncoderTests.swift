@@ -146,7 +146,7 @@ final class EncoderTests: XCTestCase {
         XCTAssertEqual(streamed.report, whole.report)
         // Small chunks: records cross chunk ends, and most are parsed by the typed callbacks.
         for chunkSize in [64, 1_000, 7_777] {
-            let typed = try encoder.encodeCSV(url, strict: false, batchSize: 50, chunkSize: chunkSize)
+            let typed = try encoder.encodeCSV(url, strict: false, threadCount: 1, chunkSize: chunkSize)
             XCTAssertEqual(typed.matrix, whole.matrix, "chunk size \(chunkSize)")
         }
     }
@@ -173,10 +173,10 @@ final class EncoderTests: XCTestCase {
         let url = directory.url.appendingPathComponent("mixed.csv")
         try CSVWriter.write(table, to: url, overwrite: false)
         let encoder = try TableEncoder(schema: schema)
-        XCTAssertThrowsError(try encoder.encodeCSV(url, strict: true, batchSize: 100, chunkSize: 4_096)) { error in
+        XCTAssertThrowsError(try encoder.encodeCSV(url, strict: true, threadCount: 2, chunkSize: 4_096)) { error in
             XCTAssertEqual("\(error)", "\(url.path) line 1502, column 'age': 130 lies outside the schema's bounds [18, 100]")
         }
-        let (_, report) = try encoder.encodeCSV(url, strict: false, batchSize: 100, chunkSize: 4_096)
+        let (_, report) = try encoder.encodeCSV(url, strict: false, threadCount: 2, chunkSize: 4_096)
         XCTAssertEqual(report.clippedAbove[1], 1)
     }
 
@@ -197,13 +197,13 @@ final class EncoderTests: XCTestCase {
         try Data(text.utf8).write(to: url)
         let encoder = try TableEncoder(schema: schema)
         for chunkSize in [100, 1 << 20] {
-            XCTAssertThrowsError(try encoder.encodeCSV(url, strict: false, batchSize: 64, chunkSize: chunkSize)) { error in
+            XCTAssertThrowsError(try encoder.encodeCSV(url, strict: false, threadCount: 1, chunkSize: chunkSize)) { error in
                 XCTAssertEqual("\(error)", "\(url.path) line 251, column 'age': expected an integer, found \"4O\"", "chunk size \(chunkSize)")
             }
         }
         lines[250] = fields.enumerated().map { $0.offset == 1 ? "40" : $0.element }.joined(separator: ",")
         try Data(lines.joined(separator: "\n").utf8).write(to: url)
-        XCTAssertThrowsError(try encoder.encodeCSV(url, strict: false, batchSize: 64, chunkSize: 100)) { error in
+        XCTAssertThrowsError(try encoder.encodeCSV(url, strict: false, threadCount: 1, chunkSize: 100)) { error in
             XCTAssertEqual("\(error)", "\(url.path) line 271: too few fields: expected 9 (as in the header), found 8")
         }
     }

@@ -15,6 +15,10 @@ import Darwin
 /// included), CSV_EMPTY_IS_NULL (an unquoted empty field differs from `""`) and CSV_APPEND_NULL
 /// (fields arrive NUL-terminated, so numbers parse in place). A UTF-8 byte
 /// order mark is skipped. Lines are counted from 1, newlines inside quoted fields included.
+///
+/// A reader can also cover one `CSVByteRange` of a file (`init(range:of:context:)`), so
+/// that several threads read one file, each from a record boundary with the file's line
+/// numbers (`TableEncoder.encodeCSV`).
 public final class CSVReader {
     /// The file as the user named it, for messages.
     public let source: String
@@ -36,7 +40,12 @@ public final class CSVReader {
     private var chunk: [UInt8]
     private(set) var atEndOfFile = false
     private var isFirstChunk = true
-    private let trimWhitespace: Bool
+    let delimiter: UInt8
+    let trimWhitespace: Bool
+    /// Bytes read from the file so far (the file offset of the next read).
+    private(set) var bytesRead = 0
+    /// The file offset at which reading stops (the end of a `CSVByteRange`), if any.
+    private var readLimit: Int?
     /// libcsv's callbacks in force: per-field copies into record batches, or (after
     /// `readColumns`) typed parsing straight into columns.
     private var fieldCallback = csvFieldCallback
@@ -44,6 +53,8 @@ public final class CSVReader {
     private var newlinesBeforeChunk = 0
     /// Records parsed ahead of the caller (while looking for the header and the first record).
     var pending: CSVRecordBatch?
+    /// A parse error met after those records, thrown by the next `parseNextChunk`.
+    private var deferredError: Error?
 
     /// Opens `url` and reads its header and first record.
     ///
@@ -56,27 +67,67 @@ public final class CSVReader {
     ///     and reported to it (schema check) instead of stopping the reader.
     /// - Throws: `TabularError` for a missing, empty, header-only or binary file, invalid
     ///   UTF-8 or duplicate names in the header, and any parse error in the first chunk.
-    public init(url: URL, source: String? = nil, delimiter: UInt8 = UInt8(ascii: ","),
-                trimWhitespace: Bool = false, chunkSize: Int = 1 << 20,
-                onWrongFieldCount: ((TabularError) -> Void)? = nil) throws {
-        self.source = source ?? url.path
+    public convenience init(url: URL, source: String? = nil, delimiter: UInt8 = UInt8(ascii: ","),
+                            trimWhitespace: Bool = false, chunkSize: Int = 1 << 20,
+                            onWrongFieldCount: ((TabularError) -> Void)? = nil) throws {
+        try self.init(opening: url, source: source ?? url.path, delimiter: delimiter, trimWhitespace: trimWhitespace,
+                      chunkSize: chunkSize, onWrongFieldCount: onWrongFieldCount)
+        try readHeader()
+    }
+
+    /// What a reader of one byte range takes from the reader that read the header: taken
+    /// once, before other threads start, so they never touch that reader.
+    struct RangeContext {
+        let source: String
+        let header: [String]
+        let delimiter: UInt8
+        let trimWhitespace: Bool
+        let chunkSize: Int
+    }
+
+    var rangeContext: RangeContext {
+        RangeContext(source: source, header: header, delimiter: delimiter, trimWhitespace: trimWhitespace, chunkSize: chunk.count)
+    }
+
+    /// A reader of the records in `range` of `url`, whose header a reader with `context` has
+    /// read: it starts in the state that reader would be in at `range.bytes.lowerBound` (a
+    /// record boundary), so its line numbers are the file's, and stops at the range's end.
+    convenience init(range: CSVByteRange, of url: URL, context: RangeContext) throws {
+        try self.init(opening: url, source: context.source, delimiter: context.delimiter, trimWhitespace: context.trimWhitespace,
+                      chunkSize: context.chunkSize, onWrongFieldCount: nil)
+        header = context.header
+        state.pointee.expectedFieldCount = header.count
+        state.pointee.line = range.firstLine
+        newlinesBeforeChunk = range.newlinesBefore
+        isFirstChunk = false
+        guard lseek(descriptor, off_t(range.bytes.lowerBound), SEEK_SET) >= 0 else {
+            throw TabularError.unreadableFile(path: source, reason: String(cString: strerror(errno)))
+        }
+        bytesRead = range.bytes.lowerBound
+        readLimit = range.bytes.upperBound
+    }
+
+    /// Opens the file and libcsv's parser; reads nothing.
+    private init(opening url: URL, source: String, delimiter: UInt8, trimWhitespace: Bool, chunkSize: Int,
+                 onWrongFieldCount: ((TabularError) -> Void)?) throws {
+        self.source = source
         self.onWrongFieldCount = onWrongFieldCount
         state.pointee.skipsWrongFieldCounts = onWrongFieldCount != nil
-        guard FileManager.default.fileExists(atPath: url.path) else { throw TabularError.fileNotFound(path: self.source) }
+        guard FileManager.default.fileExists(atPath: url.path) else { throw TabularError.fileNotFound(path: source) }
         let descriptor = open(url.path, O_RDONLY)
         guard descriptor >= 0 else {
-            throw TabularError.unreadableFile(path: self.source, reason: String(cString: strerror(errno)))
+            throw TabularError.unreadableFile(path: source, reason: String(cString: strerror(errno)))
         }
         self.descriptor = descriptor
         self.chunk = [UInt8](repeating: 0, count: max(chunkSize, 64))
         let options = UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL | CSV_EMPTY_IS_NULL | CSV_APPEND_NULL)
         guard csv_init(&parser, options) == 0 else {
             close(descriptor)
-            throw TabularError.unreadableFile(path: self.source, reason: "libcsv could not allocate its parser")
+            throw TabularError.unreadableFile(path: source, reason: "libcsv could not allocate its parser")
         }
         csv_set_delim(&parser, delimiter)
+        self.delimiter = delimiter
         self.trimWhitespace = trimWhitespace
-        try readHeader()
     }
 
     deinit {
@@ -122,45 +173,16 @@ public final class CSVReader {
         }
     }
 
-    /// An upper bound on the number of records of a CSV file, header included: the line ends
-    /// (LF or CR) outside quoted fields, plus one. One fast pass, constant memory; used to
-    /// allocate an encoded matrix once.
-    public static func recordCountUpperBound(of url: URL) throws -> Int {
-        let descriptor = open(url.path, O_RDONLY)
-        guard descriptor >= 0 else {
-            throw TabularError.fileNotFound(path: url.path)
-        }
-        defer { close(descriptor) }
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        var lineEnds = 0
-        var inQuotes = false
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            guard count > 0 else { break }
-            buffer.withUnsafeBufferPointer { bytes in
-                guard let base = bytes.baseAddress else { return }
-                if !inQuotes && memchr(base, 0x22, count) == nil {
-                    // No quote in this chunk: a branch-free count the compiler vectorises.
-                    var ends = 0
-                    for index in 0..<count {
-                        let byte = bytes[index]
-                        ends &+= (byte == 0x0A ? 1 : 0) &+ (byte == 0x0D ? 1 : 0)
-                    }
-                    lineEnds += ends
-                    return
-                }
-                for index in 0..<count {
-                    let byte = bytes[index]
-                    if byte == 0x22 { inQuotes.toggle() } else if !inQuotes && (byte == 0x0A || byte == 0x0D) { lineEnds += 1 }
-                }
-            }
-        }
-        return lineEnds + 1
-    }
-
     private func readHeader() throws {
-        // The header, then at least one record, so a header-only file fails here.
-        while state.pointee.batch.recordCount < 2 && canParseMore { try parseNextChunk() }
+        // The header, then at least one record, so a header-only file fails here. A parse
+        // error after them waits until the records before it have been handed out, so the
+        // first problem in the file is reported whatever the chunk size.
+        do {
+            while state.pointee.batch.recordCount < 2 && canParseMore { try parseNextChunk() }
+        } catch {
+            guard state.pointee.batch.recordCount >= 2 else { throw error }
+            deferredError = error
+        }
         guard state.pointee.batch.recordCount > 0 else { throw TabularError.emptyFile(source: source) }
         var names: [String] = []
         for field in 0..<state.pointee.batch.fieldCount(ofRecord: 0) {
@@ -197,13 +219,24 @@ public final class CSVReader {
         state.pointee.batch.removeCompletedRecords()
     }
 
+    /// Reads the next chunk (stopping at `readLimit`) and runs libcsv over it; at the end,
+    /// finishes the parser. A chunk holding a NUL byte is a binary file, reported before the
+    /// chunk is parsed.
     func parseNextChunk() throws {
-        let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        if let error = deferredError {
+            deferredError = nil
+            atEndOfFile = true
+            throw error
+        }
+        let wanted = readLimit.map { min(chunk.count, $0 - bytesRead) } ?? chunk.count
+        let count = wanted <= 0 ? 0 : chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, wanted) }
         guard count >= 0 else {
             throw TabularError.unreadableFile(path: source, reason: String(cString: strerror(errno)))
         }
+        bytesRead += count
         if count == 0 {
             atEndOfFile = true
+            state.pointee.chunkHasQuotes = true
             let status = withUnsafeMutablePointer(to: &parser) { parser in
                 csv_fini(parser, fieldCallback, recordCallback, UnsafeMutableRawPointer(state))
             }
@@ -226,18 +259,22 @@ public final class CSVReader {
                 let offset = base.distance(to: UnsafeRawPointer(nul))
                 throw TabularError.binaryFile(source: source, location: .line(newlinesBeforeChunk + countNewlines(base, offset) + 1))
             }
+            let parsedCount = bytes.count
             if !trimWhitespace {
                 // Keeping spaces needs a space function that answers "no", which libcsv calls
                 // for every byte; a chunk without spaces or tabs has nothing to trim, so its
                 // bytes take libcsv's inline test instead.
-                let hasBlanks = memchr(base, 0x20, bytes.count) != nil || memchr(base, 0x09, bytes.count) != nil
+                let hasBlanks = memchr(base, 0x20, parsedCount) != nil || memchr(base, 0x09, parsedCount) != nil
                 csv_set_space_func(&parser, hasBlanks ? neverSpace : nil)
             }
+            // A field holds a line end only when quoted: without a quote in the chunk and no
+            // quoted field open from the last one, the field callbacks skip counting them.
+            state.pointee.chunkHasQuotes = parser.quoted != 0 || memchr(base, 0x22, parsedCount) != nil
             let processed = withUnsafeMutablePointer(to: &parser) { parser in
-                csv_parse(parser, base, bytes.count, fieldCallback, recordCallback,
+                csv_parse(parser, base, parsedCount, fieldCallback, recordCallback,
                           UnsafeMutableRawPointer(state))
             }
-            if processed < bytes.count {
+            if processed < parsedCount {
                 let line = newlinesBeforeChunk + countNewlines(base, processed) + 1
                 if csv_error(&parser) == CSV_EPARSE {
                     throw TabularError.malformedQuote(source: source, location: .line(line))
@@ -247,6 +284,13 @@ public final class CSVReader {
             newlinesBeforeChunk += countNewlines(base, bytes.count)
         }
         reportSkippedRecords()
+    }
+
+    /// Stops reading at file offset `end` (a record boundary at or after `bytesRead`), so
+    /// this reader covers the first `CSVByteRange` and other readers the rest.
+    func limitReading(to end: Int) {
+        precondition(end >= bytesRead, "the reader is already past offset \(end)")
+        readLimit = end
     }
 
     /// True while there is more to parse: not at the end, no record with a wrong field count.
@@ -301,6 +345,8 @@ struct CSVParseState {
     var line = 1
     var fieldsInRecord = 0
     var recordStartLine = 1
+    /// The chunk being parsed holds a quote, so a field may hold line ends.
+    var chunkHasQuotes = true
     /// The last line end was a CR; an LF right after it belongs to the same line end.
     var pendingCarriageReturn = false
     /// The header's field count, once known.
@@ -329,7 +375,7 @@ struct CSVParseState {
             recordStartLine = line
             pendingCarriageReturn = false
         }
-        if let pointer, count > 0 { line += countNewlines(pointer, count) }
+        if chunkHasQuotes, let pointer, count > 0 { line += countNewlines(pointer, count) }
         fieldsInRecord += 1
         return fieldsInRecord - 1
     }

@@ -142,13 +142,17 @@ extension TableEncoder {
     /// Reads and encodes a source batch by batch, so memory holds the matrix plus one batch of
     /// typed rows, never the whole typed table.
     ///
-    /// CSV takes `encodeCSV` (one allocation, parsing and encoding on two threads). SQLite
-    /// results grow in blocks copied into one array at the end.
-    public func encode(_ source: DataSource, strict: Bool = false,
-                       batchSize: Int = 65_536) throws -> (matrix: EncodedMatrix, report: EncodingReport) {
+    /// CSV takes `encodeCSV` (one allocation; the file split at record boundaries, each part
+    /// parsed and encoded on its own thread). SQLite results grow in blocks of `batchSize`
+    /// rows copied into one array at the end.
+    ///
+    /// - Parameter threadCount: threads reading a CSV file (the CLI passes `Engine.threadCount`,
+    ///   i.e. `--threads` or `DPSYNTH_THREADS`); the result does not depend on it.
+    public func encode(_ source: DataSource, strict: Bool = false, batchSize: Int = 65_536,
+                       threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> (matrix: EncodedMatrix, report: EncodingReport) {
         var report = EncodingReport(columnNames: schema.columns.map(\.name))
         if case .csv(let url) = source {
-            return try encodeCSV(url, strict: strict, batchSize: batchSize)
+            return try encodeCSV(url, strict: strict, threadCount: max(1, threadCount))
         }
         var blocks: [[Float]] = []
         var rows = 0

@@ -132,37 +132,47 @@ public struct TableEncoder: Sendable {
                        origin: (Int) -> RecordLocation) throws {
         guard case .numeric(let offset, let scaler, let nullIndicator, let bounds) = codecs[column] else { return }
         let name = schema.columns[column].name
-        for row in 0..<values.count {
-            var x = values[row]
-            let rowStart = row * width
-            if x.isNaN {
-                guard let nullIndicator else {
-                    throw TabularError.missingValue(source: source, location: origin(row), column: name)
+        /// Calls `body` with each row's start and its value clipped to the bounds, after
+        /// writing the null indicators and counting (or, when strict, refusing) clips.
+        func forEachClippedValue(_ body: (_ rowStart: Int, _ value: Double) -> Void) throws {
+            for row in 0..<values.count {
+                var x = values[row]
+                let rowStart = row * width
+                if x.isNaN {
+                    guard let nullIndicator else {
+                        throw TabularError.missingValue(source: source, location: origin(row), column: name)
+                    }
+                    base[rowStart + nullIndicator] = 1
+                    continue
                 }
-                base[rowStart + nullIndicator] = 1
-                continue
+                if x < bounds.min || x > bounds.max {
+                    if strict {
+                        throw TabularError.outOfBounds(source: source, location: origin(row), column: name, value: decimalText(x),
+                                                       lower: decimalText(bounds.min), upper: decimalText(bounds.max))
+                    }
+                    if x < bounds.min {
+                        report.clippedBelow[column] += 1
+                        x = bounds.min
+                    } else {
+                        report.clippedAbove[column] += 1
+                        x = bounds.max
+                    }
+                }
+                body(rowStart, x)
             }
-            if x < bounds.min || x > bounds.max {
-                if strict {
-                    throw TabularError.outOfBounds(source: source, location: origin(row), column: name, value: decimalText(x),
-                                                   lower: decimalText(bounds.min), upper: decimalText(bounds.max))
-                }
-                if x < bounds.min {
-                    report.clippedBelow[column] += 1
-                    x = bounds.min
-                } else {
-                    report.clippedAbove[column] += 1
-                    x = bounds.max
-                }
-            }
-            if case .modeSpecific(let means, let deviations, let logWeights) = scaler {
+        }
+        if case .modeSpecific(let means, let deviations, let logWeights) = scaler {
+            // The mode arrays are bound once per column, not once per value.
+            var saturated = 0
+            try forEachClippedValue { rowStart, x in
                 let (mode, alpha) = NumericScaler.mode(of: x, means: means, standardDeviations: deviations, logWeights: logWeights)
-                if abs(alpha) > 1 { report.saturatedModeValues[column] += 1 }
+                if abs(alpha) > 1 { saturated += 1 }
                 base[rowStart + offset] = Float(min(max(alpha, -1), 1))
                 base[rowStart + offset + 1 + mode] = 1
-            } else {
-                base[rowStart + offset] = Float(scaler.scaled(x))
             }
+            report.saturatedModeValues[column] += saturated
+        } else {
+            try forEachClippedValue { rowStart, x in base[rowStart + offset] = Float(scaler.scaled(x)) }
         }
     }
 }

@@ -1,3 +1,4 @@
+import DPSynthEngine
 import DPSynthRandom
 import DPSynthTabular
 import Foundation
@@ -6,7 +7,9 @@ import Glibc
 #endif
 
 /// `dpsynth bench --suite io`: read and encode a generated 1,000,000-row × 20-column CSV of
-/// mixed kinds, beside `pandas.read_csv` on the same file (scripts/bench-io-pandas.py).
+/// mixed kinds, beside `pandas.read_csv` on the same file (scripts/bench-io-pandas.py, one
+/// read per process). The two take turns, run by run, so that on a shared machine both meet
+/// the same load; each figure is the median of its runs.
 ///
 /// Peak memory is the process's maximum resident set (getrusage), which includes the
 /// generation of the file (streamed, a few MB) and the runtime; the goal is at most twice the
@@ -31,35 +34,46 @@ enum IOBench: BenchSuite {
         let encoder = try TableEncoder(schema: benchSchema)
         var table = BenchTable(columns: ["reader", "rows", "MB", "seconds", "CPU seconds", "rows/s", "MB/s", "peak RSS MB", "matrix MB", "peak/matrix"])
         let repetitions = options.quick ? 1 : 3
-        var seconds: [Double] = []
-        var cpuSeconds: [Double] = []
+        // `--threads 1,2`, else the engine's setting (DPSYNTH_THREADS, or every core): the
+        // reader splits the file into byte ranges that this many threads take in turn.
+        let threadCounts = options.threadCounts ?? [Engine.threadCount]
+        var seconds = Array(repeating: [Double](), count: threadCounts.count)
+        var cpuSeconds = Array(repeating: [Double](), count: threadCounts.count)
         var matrixBytes = 0.0
+        var pandasRuns: [PandasRun] = []
+        // dpsynth and pandas take turns, so both meet the same load on a shared machine.
         for repetition in 0..<repetitions {
-            options.progress("dpsynth read + encode, run \(repetition + 1) of \(repetitions)")
-            let start = DispatchTime.now().uptimeNanoseconds
-            let cpuStart = processCPUSeconds()
-            let (matrix, _) = try encoder.encode(.csv(url))
-            seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-            cpuSeconds.append(processCPUSeconds() - cpuStart)
-            matrixBytes = Double(matrix.values.count * MemoryLayout<Float>.size)
-            precondition(matrix.rowCount == rows, "read \(matrix.rowCount) rows of \(rows)")
+            for (index, threads) in threadCounts.enumerated() {
+                options.progress("dpsynth read + encode on \(threads) thread\(threads == 1 ? "" : "s"), run \(repetition + 1) of \(repetitions)")
+                let start = DispatchTime.now().uptimeNanoseconds
+                let cpuStart = processCPUSeconds()
+                let (matrix, _) = try encoder.encode(.csv(url), threadCount: threads)
+                seconds[index].append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+                cpuSeconds[index].append(processCPUSeconds() - cpuStart)
+                matrixBytes = Double(matrix.values.count * MemoryLayout<Float>.size)
+                precondition(matrix.rowCount == rows, "read \(matrix.rowCount) rows of \(rows)")
+            }
+            options.progress("pandas.read_csv on the same file, run \(repetition + 1) of \(repetitions)")
+            if let run = runPandas(on: url) { pandasRuns.append(run) }
         }
+        // The process's maximum: it covers every run.
         let peak = peakResidentBytes()
-        let time = median(seconds)
-        table.append([.text("dpsynth (libcsv → Float matrix)"), .integer(rows), .number(bytes / 1e6), .number(time),
-                      .number(median(cpuSeconds)),
-                      .number(Double(rows) / time), .number(bytes / 1e6 / time), .number(peak / 1e6),
-                      .number(matrixBytes / 1e6), .number(peak / matrixBytes)])
-
-        options.progress("pandas.read_csv on the same file")
-        if let pandas = runPandas(on: url, repetitions: repetitions) {
-            table.append([.text("pandas.read_csv (\(pandas.version))"), .integer(pandas.rows), .number(bytes / 1e6),
-                          .number(pandas.seconds), .number(pandas.cpuSeconds), .number(Double(pandas.rows) / pandas.seconds),
-                          .number(bytes / 1e6 / pandas.seconds), .number(pandas.peakBytes / 1e6), .text("-"), .text("-")])
+        for (index, threads) in threadCounts.enumerated() {
+            let time = median(seconds[index])
+            table.append([.text("dpsynth (libcsv → Float matrix, \(threads) thread\(threads == 1 ? "" : "s"))"), .integer(rows),
+                          .number(bytes / 1e6), .number(time), .number(median(cpuSeconds[index])),
+                          .number(Double(rows) / time), .number(bytes / 1e6 / time), .number(peak / 1e6),
+                          .number(matrixBytes / 1e6), .number(peak / matrixBytes)])
+        }
+        if let first = pandasRuns.first {
+            let time = median(pandasRuns.map(\.seconds))
+            table.append([.text("pandas.read_csv (\(first.version))"), .integer(first.rows), .number(bytes / 1e6),
+                          .number(time), .number(median(pandasRuns.map(\.cpuSeconds))), .number(Double(first.rows) / time),
+                          .number(bytes / 1e6 / time), .number((pandasRuns.map(\.peakBytes).max() ?? 0) / 1e6), .text("-"), .text("-")])
         } else {
             table.notes.append("pandas: not run (set DPSYNTH_PYTHON to a python with pandas, e.g. /work/.venv-io/bin/python)")
         }
-        table.notes.append("median of \(repetitions) runs (wall and CPU seconds); file in the page cache; matrix width \(encoder.width) Floats per row; peak RSS is the whole process's maximum (getrusage)")
+        table.notes.append("median of \(repetitions) runs each, dpsynth and pandas taking turns (wall and CPU seconds); file in the page cache; matrix width \(encoder.width) Floats per row; peak RSS is the whole process's maximum (getrusage)")
         return table
     }
 
@@ -152,8 +166,17 @@ enum IOBench: BenchSuite {
         return Double(usage.ru_maxrss) * 1024
     }
 
-    /// Runs scripts/bench-io-pandas.py; nil when no Python with pandas is found.
-    static func runPandas(on url: URL, repetitions: Int) -> (version: String, rows: Int, seconds: Double, cpuSeconds: Double, peakBytes: Double)? {
+    /// One `pandas.read_csv` of the file in its own process.
+    struct PandasRun {
+        var version: String
+        var rows: Int
+        var seconds: Double
+        var cpuSeconds: Double
+        var peakBytes: Double
+    }
+
+    /// Runs scripts/bench-io-pandas.py for one read; nil when no Python with pandas is found.
+    static func runPandas(on url: URL) -> PandasRun? {
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
         let script = repository.appendingPathComponent("scripts/bench-io-pandas.py")
@@ -164,7 +187,7 @@ enum IOBench: BenchSuite {
         for python in candidates where FileManager.default.isExecutableFile(atPath: python) {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: python)
-            process.arguments = [script.path, url.path, "--repetitions", String(repetitions)]
+            process.arguments = [script.path, url.path, "--repetitions", "1"]
             let pipe = Pipe()
             process.standardOutput = pipe
             process.standardError = FileHandle.nullDevice
@@ -175,7 +198,7 @@ enum IOBench: BenchSuite {
                   let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
                   let rows = object["rows"] as? Int, let seconds = object["seconds"] as? Double,
                   let cpu = object["cpu_seconds"] as? Double, let peak = object["peak_rss_bytes"] as? Double else { continue }
-            return ((object["pandas"] as? String) ?? "?", rows, seconds, cpu, peak)
+            return PandasRun(version: (object["pandas"] as? String) ?? "?", rows: rows, seconds: seconds, cpuSeconds: cpu, peakBytes: peak)
         }
         return nil
     }
