@@ -28,7 +28,8 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCSV", providers: [.apt(["libcsv-dev"])]),
 
-        .target(name: "DPSynthRandom", swiftSettings: numericSettings),
+        .target(name: "CChaCha20"),
+        .target(name: "DPSynthRandom", dependencies: ["CChaCha20"], swiftSettings: numericSettings),
         .target(name: "DPSynthEngine",
                 dependencies: ["COpenBLAS", "DPSynthRandom"],
                 swiftSettings: numericSettings),

@@ -9,13 +9,15 @@ extension Kernels {
                            count: Int, beta1: Float, beta2: Float, stepSize: Float,
                            inverseRootCorrection: Float, epsilon: Float) {
         let oneMinusBeta1 = 1 - beta1, oneMinusBeta2 = 1 - beta2
-        for i in 0..<count {
-            let gradient = g[i]
-            let first = beta1 * m[i] + oneMinusBeta1 * gradient
-            let second = beta2 * v[i] + oneMinusBeta2 * gradient * gradient
-            m[i] = first
-            v[i] = second
-            theta[i] -= stepSize * first / (second.squareRoot() * inverseRootCorrection + epsilon)
+        forEachChunk(count: count) { range in
+            for i in range {
+                let gradient = g[i]
+                let first = beta1 * m[i] + oneMinusBeta1 * gradient
+                let second = beta2 * v[i] + oneMinusBeta2 * gradient * gradient
+                m[i] = first
+                v[i] = second
+                theta[i] -= stepSize * first / (second.squareRoot() * inverseRootCorrection + epsilon)
+            }
         }
     }
 }
