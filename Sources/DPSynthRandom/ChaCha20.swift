@@ -1,4 +1,4 @@
-import CChaCha20
+import CKernels
 
 /// The ChaCha20 block function (RFC 8439 §2.3), several consecutive blocks per call.
 ///
