@@ -1,0 +1,5 @@
+// Umbrella header of the C kernels: SIMD code with run-time instruction-set dispatch, and
+// allocator tuning, for DPSynthRandom and DPSynthEngine.
+#include "chacha20_blocks.h"
+#include "optimizer_kernels.h"
+#include "allocator_tuning.h"
