@@ -86,9 +86,15 @@ extension PerExampleContribution {
         return norms
     }
 
-    /// gradient += Σ_i weights[i] ∇_i (gradient has the parameter's shape).
-    func accumulateWeightedSum(weights: [Float], exampleCount: Int, into gradient: UnsafeMutablePointer<Float>) {
-        guard exampleCount > 0 else { return }
+    /// gradient (+)= Σ_i weights[i] ∇_i (gradient has the parameter's shape): added to the
+    /// current contents when `accumulate`, written over them otherwise (no zero-fill first).
+    func accumulateWeightedSum(weights: [Float], exampleCount: Int, into gradient: UnsafeMutablePointer<Float>,
+                               count: Int, accumulate: Bool = true) {
+        guard exampleCount > 0 else {
+            if !accumulate { gradient.update(repeating: 0, count: count) }
+            return
+        }
+        let beta: Float = accumulate ? 1 : 0
         switch self {
         case .linearWeight(let a, let g):
             let rows = a.shape[0], inputs = a.shape[1], outputs = g.shape[1]
@@ -98,18 +104,19 @@ extension PerExampleContribution {
                 let scaled = Tensor(uninitializedShape: [rows, inputs])
                 Kernels.scaleRows(a.storage.pointer, by: c, into: scaled.storage.pointer, rows: rows, columns: inputs)
                 Kernels.gemm(scaled.storage.pointer, g.storage.pointer, into: gradient,
-                             m: inputs, n: outputs, k: rows, transposeA: true, beta: 1)
+                             m: inputs, n: outputs, k: rows, transposeA: true, beta: beta)
             } else {
                 let scaled = Tensor(uninitializedShape: [rows, outputs])
                 Kernels.scaleRows(g.storage.pointer, by: c, into: scaled.storage.pointer, rows: rows, columns: outputs)
                 Kernels.gemm(a.storage.pointer, scaled.storage.pointer, into: gradient,
-                             m: inputs, n: outputs, k: rows, transposeA: true, beta: 1)
+                             m: inputs, n: outputs, k: rows, transposeA: true, beta: beta)
             }
         case .linearBias(let g):
             let rows = g.shape[0], outputs = g.shape[1]
             let c = Self.rowWeights(weights, rowsPerExample: Self.rowsPerExample(rows: rows, exampleCount: exampleCount))
-            Kernels.gemv(g.storage.pointer, c, into: gradient, m: rows, n: outputs, transposeA: true, beta: 1)
+            Kernels.gemv(g.storage.pointer, c, into: gradient, m: rows, n: outputs, transposeA: true, beta: beta)
         case .embedding(let indices, _, let g):
+            if !accumulate { gradient.update(repeating: 0, count: count) }
             let rows = indices.count, width = g.count / Swift.max(rows, 1)
             let t = Self.rowsPerExample(rows: rows, exampleCount: exampleCount)
             for (r, index) in indices.enumerated() {
@@ -118,7 +125,7 @@ extension PerExampleContribution {
         case .materialized(let gradients):
             let width = gradients.count / exampleCount
             Kernels.gemv(gradients.storage.pointer, weights, into: gradient, m: exampleCount, n: width,
-                         transposeA: true, beta: 1)
+                         transposeA: true, beta: beta)
         }
     }
 
