@@ -10,13 +10,12 @@ extension Kernels {
         if count == 0 { return }
         let rank = sourceShape.count
         let padded = [Int](repeating: 1, count: rank - targetShape.count) + targetShape
-        // Fast path: [rows, columns] → [1, columns] (column sums, the bias-gradient case).
+        // Fast path: [rows, columns] → [1, columns] (column sums, the bias-gradient case), as
+        // sourceᵀ·1 through BLAS: vectorised and threaded like the GEMMs around it.
         if let last = sourceShape.last, padded.dropLast().allSatisfy({ $0 == 1 }), padded.last == last {
             let rows = count / last
-            for row in 0..<rows {
-                let base = source + row * last
-                for column in 0..<last { target[column] += base[column] }
-            }
+            let ones = [Float](repeating: 1, count: rows)
+            gemv(source, ones, into: target, m: rows, n: last, transposeA: true)
             return
         }
         // Fast path: reduce only the trailing axes (row sums).
