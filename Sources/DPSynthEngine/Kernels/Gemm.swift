@@ -48,32 +48,37 @@ public enum Kernels {
         forEachChunk(count: count) { range in for i in range { y[i] += alpha * x[i] } }
     }
 
-    /// Σ x_i² accumulated in Double.
+    /// Σ x_i y_i accumulated in Double.
     ///
     /// Sixteen Float lanes per block of 256 elements keep the loop in vector registers (a
-    /// scalar `partial += x*x` is a chain of dependent adds that the compiler may not reorder);
+    /// scalar `partial += x*y` is a chain of dependent adds that the compiler may not reorder);
     /// each block's lanes are added in Double, so the error does not grow with `count`.
-    public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
+    public static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) -> Double {
         typealias Lanes = SIMD16<Float>
         var total = 0.0
         var start = 0
-        let raw = UnsafeRawPointer(x)
+        let rawX = UnsafeRawPointer(x), rawY = UnsafeRawPointer(y)
         while start + Lanes.scalarCount <= count {
             let end = Swift.min(start + 256, count - count % Lanes.scalarCount)
             var partial = Lanes()
             var i = start
             while i < end {
-                let v = raw.loadUnaligned(fromByteOffset: i * MemoryLayout<Float>.stride, as: Lanes.self)
-                partial += v * v  // not addProduct: without FMA in the baseline ISA it becomes a libm call per lane
+                let offset = i * MemoryLayout<Float>.stride
+                // Not addProduct: without FMA in the baseline ISA it becomes a libm call per lane.
+                partial += rawX.loadUnaligned(fromByteOffset: offset, as: Lanes.self)
+                    * rawY.loadUnaligned(fromByteOffset: offset, as: Lanes.self)
                 i += Lanes.scalarCount
             }
             total += Double(partial.sum())
             start = end
         }
         var tail: Float = 0
-        for i in start..<count { tail += x[i] * x[i] }
+        for i in start..<count { tail += x[i] * y[i] }
         return total + Double(tail)
     }
+
+    /// Σ x_i² accumulated in Double.
+    public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double { dot(x, x, count: count) }
 
     /// Squared L2 norm of each row of a row-major rows×columns matrix, in Double.
     public static func rowSumsOfSquares(_ x: UnsafePointer<Float>, rows: Int, columns: Int,

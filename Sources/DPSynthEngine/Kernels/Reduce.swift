@@ -18,6 +18,18 @@ extension Kernels {
             gemv(source, ones, into: target, m: rows, n: last, transposeA: true)
             return
         }
+        // Fast path: [outer, middle, inner] → [outer, 1, inner] (per-example sums of T rows).
+        if rank == 3 && padded[0] == sourceShape[0] && padded[1] == 1 && padded[2] == sourceShape[2] {
+            let middle = sourceShape[1], inner = sourceShape[2]
+            for o in 0..<sourceShape[0] {
+                let out = target + o * inner
+                for m in 0..<middle {
+                    let row = source + (o * middle + m) * inner
+                    for i in 0..<inner { out[i] += row[i] }
+                }
+            }
+            return
+        }
         // Fast path: reduce only the trailing axes (row sums).
         var keptLeading = 0
         while keptLeading < rank && padded[keptLeading] == sourceShape[keptLeading] { keptLeading += 1 }

@@ -7,6 +7,30 @@ extension PerExampleContribution {
         return rows / exampleCount
     }
 
+    /// Rows per example up to which `smallGramNorms` forms the Gram entries by dot products.
+    static let dotProductGramLimit = 4
+
+    /// ‖A_iᵀG_i‖²_F = Σ_{t,s} (a_t·a_s)(g_t·g_s) for each example's T rows (Li et al. 2021,
+    /// ghost clipping), the T(T+1)/2 distinct products of each Gram matrix as row dot products.
+    private static func smallGramNorms(_ a: UnsafePointer<Float>, _ g: UnsafePointer<Float>, rowsPerExample t: Int,
+                                       inputs: Int, outputs: Int, exampleCount: Int,
+                                       into norms: UnsafeMutablePointer<Double>) {
+        Kernels.forEachRowChunk(rows: exampleCount, columns: t * (inputs + outputs)) { examples in
+            for i in examples {
+                let aRows = a + i * t * inputs, gRows = g + i * t * outputs
+                var total = 0.0
+                for u in 0..<t {
+                    for v in u..<t {
+                        let product = Kernels.dot(aRows + u * inputs, aRows + v * inputs, count: inputs)
+                            * Kernels.dot(gRows + u * outputs, gRows + v * outputs, count: outputs)
+                        total += u == v ? product : 2 * product
+                    }
+                }
+                norms[i] = total
+            }
+        }
+    }
+
     /// Each example's weight repeated for its T rows.
     private static func rowWeights(_ weights: [Float], rowsPerExample: Int) -> [Float] {
         if rowsPerExample == 1 { return weights }
@@ -30,6 +54,11 @@ extension PerExampleContribution {
                 Kernels.rowSumsOfSquares(a.storage.pointer, rows: rows, columns: inputs, into: &aNorms)
                 Kernels.rowSumsOfSquares(g.storage.pointer, rows: rows, columns: outputs, into: &gNorms)
                 for i in 0..<rows { norms[i] = aNorms[i] * gNorms[i] }
+            } else if t <= Self.dotProductGramLimit {
+                // Few rows per example (a GAN's real + fake pair is T = 2): the Gram entries
+                // a_t·a_s and g_t·g_s as row dot products, without a BLAS call per example.
+                Self.smallGramNorms(a.storage.pointer, g.storage.pointer, rowsPerExample: t, inputs: inputs,
+                                    outputs: outputs, exampleCount: exampleCount, into: &norms)
             } else if t * t * (inputs + outputs) < inputs * outputs * (t + 1) {
                 // ⟨A_iA_iᵀ, G_iG_iᵀ⟩ with two T×T Gram matrices per example.
                 var gramA = [Float](repeating: 0, count: t * t), gramG = [Float](repeating: 0, count: t * t)
