@@ -35,19 +35,27 @@ echo "== JAX reference =="
   --variants plain,dp_ghost,gan_dp $quick > "$out/jax.log"
 "$venv/bin/python" - "$out/dpsynth.json" "$out/jax.csv" <<'PY'
 import csv, json, sys
-ours = {(r['variant'], r['input'], r['batch'], r['threads']): r['median_ms'] for r in json.load(open(sys.argv[1]))}
-jax = {}
+rows = json.load(open(sys.argv[1]))
+jax_rows = []
 with open(sys.argv[2]) as f:
-    for r in csv.DictReader(line for line in f if not line.startswith('#')):
-        jax[(r['variant'], int(r['d']), int(r['batch']), int(r['threads']))] = float(r['median_ms'])
-print(f"{'d':>4} {'batch':>5} {'thr':>3} | {'plain':>7} {'jax':>7} | {'dp':>7} {'dp/plain':>8} {'jax ghost':>9} {'ghost/dp':>8} | {'gan_dp':>7} {'jax gan':>8} {'jax/ours':>8}")
-for (variant, d, b, t), plain in sorted(ours.items()):
-    if variant != 'plain':
-        continue
-    dp = ours.get(('dp', d, b, t)); gan = ours.get(('gan_dp', d, b, t))
-    jp = jax.get(('plain', d, b, t)); jg = jax.get(('dp_ghost', d, b, t)); jgan = jax.get(('gan_dp', d, b, t))
-    fmt = lambda x: f"{x:7.2f}" if x is not None else "    n/a"
-    ratio = lambda a, c: f"{a / c:8.2f}" if a is not None and c else "     n/a"
-    print(f"{d:>4} {b:>5} {t:>3} | {fmt(plain)} {fmt(jp)} | {fmt(dp)} {ratio(dp, plain)} {fmt(jg):>9} {ratio(jg, dp)} | {fmt(gan)} {fmt(jgan):>8} {ratio(jgan, gan)}")
+    jax_rows = list(csv.DictReader(line for line in f if not line.startswith('#')))
+# Medians are the figures to compare; the 10th percentiles (both sides record them) are the
+# less disturbed ones when other jobs share the machine (see jax other_cpu in the raw csv).
+for statistic in ('median_ms', 'p10_ms'):
+    ours = {(r['variant'], r['input'], r['batch'], r['threads']): r[statistic] for r in rows}
+    jax = {(r['variant'], int(r['d']), int(r['batch']), int(r['threads'])): float(r[statistic]) for r in jax_rows}
+    print(f"-- {statistic} --")
+    print(f"{'d':>4} {'batch':>5} {'thr':>3} | {'plain':>7} {'jax':>7} | {'dp':>7} {'dp/plain':>8} {'jax ghost':>9} {'ghost/dp':>8} | {'gan_dp':>7} {'jax gan':>8} {'jax/ours':>8}")
+    for (variant, d, b, t), plain in sorted(ours.items()):
+        if variant != 'plain':
+            continue
+        dp = ours.get(('dp', d, b, t)); gan = ours.get(('gan_dp', d, b, t))
+        jp = jax.get(('plain', d, b, t)); jg = jax.get(('dp_ghost', d, b, t)); jgan = jax.get(('gan_dp', d, b, t))
+        fmt = lambda x: f"{x:7.2f}" if x is not None else "    n/a"
+        ratio = lambda a, c: f"{a / c:8.2f}" if a is not None and c else "     n/a"
+        print(f"{d:>4} {b:>5} {t:>3} | {fmt(plain)} {fmt(jp)} | {fmt(dp)} {ratio(dp, plain)} {fmt(jg):>9} {ratio(jg, dp)} | {fmt(gan)} {fmt(jgan):>8} {ratio(jgan, gan)}")
+disturbed = [f"{r['variant']} d={r['d']} b={r['batch']}: {r['other_cpu']}" for r in jax_rows if float(r['other_cpu']) > 0.15]
+if disturbed:
+    print("JAX timings disturbed by other processes (cores' worth of other CPU use): " + "; ".join(disturbed))
 PY
 echo "raw results in $out"
