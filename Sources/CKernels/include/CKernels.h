@@ -3,3 +3,5 @@
 #include "chacha20_blocks.h"
 #include "optimizer_kernels.h"
 #include "allocator_tuning.h"
+#include "reduction_kernels.h"
+#include "instruction_set.h"

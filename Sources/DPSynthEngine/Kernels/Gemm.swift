@@ -1,3 +1,4 @@
+import CKernels
 import COpenBLAS
 
 /// Dense linear algebra on raw row-major buffers: the only code that calls cblas.
@@ -77,14 +78,20 @@ public enum Kernels {
         return total + Double(tail)
     }
 
-    /// Σ x_i² accumulated in Double.
-    public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double { dot(x, x, count: count) }
+    /// Σ x_i² accumulated in Double (the C kernel of `rowSumsOfSquares`, one row).
+    public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
+        var result = 0.0
+        dpsynth_row_sums_of_squares(x, 1, count, &result)
+        return result
+    }
 
-    /// Squared L2 norm of each row of a row-major rows×columns matrix, in Double.
+    /// Squared L2 norm of each row of a row-major rows×columns matrix, in Double: the C kernel
+    /// `dpsynth_row_sums_of_squares` (AVX-512 / AVX2 when present, same bits on every path),
+    /// rows split over threads for large matrices.
     public static func rowSumsOfSquares(_ x: UnsafePointer<Float>, rows: Int, columns: Int,
                                         into result: UnsafeMutablePointer<Double>) {
         forEachRowChunk(rows: rows, columns: columns) { range in
-            for row in range { result[row] = sumOfSquares(x + row * columns, count: columns) }
+            dpsynth_row_sums_of_squares(x + range.lowerBound * columns, range.count, columns, result + range.lowerBound)
         }
     }
 
