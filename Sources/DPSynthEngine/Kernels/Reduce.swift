@@ -10,12 +10,18 @@ extension Kernels {
         if count == 0 { return }
         let rank = sourceShape.count
         let padded = [Int](repeating: 1, count: rank - targetShape.count) + targetShape
-        // Fast path: [rows, columns] → [1, columns] (column sums, the bias-gradient case), as
-        // sourceᵀ·1 through BLAS: vectorised and threaded like the GEMMs around it.
+        // Fast path: [rows, columns] → [1, columns] (column sums, the bias-gradient case). Large
+        // inputs split the columns between threads; each column still adds its rows in order,
+        // so the sums do not depend on the thread count.
         if let last = sourceShape.last, padded.dropLast().allSatisfy({ $0 == 1 }), padded.last == last {
             let rows = count / last
-            let ones = [Float](repeating: 1, count: rows)
-            gemv(source, ones, into: target, m: rows, n: last, transposeA: true)
+            // The columns are the units split here (`forEachRowChunk` over a last × rows view).
+            forEachRowChunk(rows: last, columns: rows) { columns in
+                for row in 0..<rows {
+                    let base = source + row * last
+                    for column in columns { target[column] += base[column] }
+                }
+            }
             return
         }
         // Fast path: [outer, middle, inner] → [outer, 1, inner] (per-example sums of T rows).
