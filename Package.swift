@@ -28,9 +28,10 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCSV", providers: [.apt(["libcsv-dev"])]),
 
-        .target(name: "DPSynthRandom", swiftSettings: numericSettings),
+        .target(name: "CKernels"),
+        .target(name: "DPSynthRandom", dependencies: ["CKernels"], swiftSettings: numericSettings),
         .target(name: "DPSynthEngine",
-                dependencies: ["COpenBLAS", "DPSynthRandom"],
+                dependencies: ["COpenBLAS", "CKernels", "DPSynthRandom"],
                 swiftSettings: numericSettings),
         .target(name: "DPSynthAccounting",
                 dependencies: [.product(name: "Numerics", package: "swift-numerics")]),

@@ -7,15 +7,15 @@ public enum Engine {
     public static let threadsEnvironmentVariable = "DPSYNTH_THREADS"
 
     private static var configuredThreadCount: Int?
+    /// The default, read once: the elementwise kernels ask for the thread count on every call,
+    /// and reading the environment each time would cost more than a small kernel.
+    private static let defaultThreadCount = environmentThreadCount ?? ProcessInfo.processInfo.activeProcessorCount
 
-    /// The number of threads OpenBLAS uses for matrix products. Defaults to `DPSYNTH_THREADS`
-    /// when set, otherwise to the number of active processors. Setting it passes the value to
-    /// OpenBLAS (`openblas_set_num_threads`) for the whole process.
+    /// The number of threads for matrix products (OpenBLAS) and large elementwise kernels.
+    /// Defaults to `DPSYNTH_THREADS` when set, otherwise to the number of active processors.
+    /// Setting it passes the value to OpenBLAS (`openblas_set_num_threads`) for the whole process.
     public static var threadCount: Int {
-        get {
-            if let configuredThreadCount { return configuredThreadCount }
-            return environmentThreadCount ?? ProcessInfo.processInfo.activeProcessorCount
-        }
+        get { configuredThreadCount ?? defaultThreadCount }
         set {
             precondition(newValue > 0, "thread count must be positive, found \(newValue)")
             configuredThreadCount = newValue

@@ -104,6 +104,21 @@ final class PerExampleGradientTests: XCTestCase {
         }
     }
 
+    func testRealAndGeneratedPairsAsOneExample() throws {
+        // The reference benchmark's gan_dp: example i is the pair (real_i, fake_i), rows
+        // interleaved (T = 2 rows of every activation), loss_i = BCE(D(real_i), 1) + BCE(D(fake_i), 0).
+        let random = SeededGenerator(seed: 25)
+        let discriminator = MLP(sizes: [3, 40, 24, 1], name: "d", hiddenActivation: .leakyRelu(negativeSlope: 0.2), random: random)
+        let real = GradientCheck(seed: 8).input([7, 3]), fake = GradientCheck(seed: 9).input([7, 3])
+        let pairs = Tensor.concatenate([real, fake], alongAxis: 1).reshaped(to: [14, 3])
+        let targets = Tensor(shape: [14, 1], scalars: (0..<14).map { $0 % 2 == 0 ? 1 : 0 })
+        try assertMatchesBatchOfOne(examples: 7, parameters: discriminator.parameters, random: random) { examples in
+            let rows = (2 * examples.lowerBound)..<(2 * examples.upperBound)
+            let losses = binaryCrossEntropy(logits: discriminator(pairs.rows(rows)), targets: targets.rows(rows), reduction: .none)
+            return losses.reshaped(to: [examples.count, 2]).sum(alongAxes: [1])
+        }
+    }
+
     func testUnsupportedUseOfAParameterIsRefused() {
         let weight = Parameter(name: "raw", value: Tensor(shape: [2, 2], scalars: [1, 2, 3, 4]))
         let x = Tensor(shape: [3, 2], scalars: [1, 0, 0, 1, 1, 1])

@@ -94,4 +94,40 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(train(seed: 4), train(seed: 4))
         XCTAssertNotEqual(train(seed: 4), train(seed: 5))
     }
+
+    /// Kernels split large buffers (≥ 65,536 elements) over `Engine.threadCount` threads; every
+    /// element is computed by the same code whatever the split, so a plain step and a
+    /// per-example step (norms, weighted sums, Adam) give bitwise the same parameters with 1
+    /// and 2 threads. Batch 300 × width 256 puts the activations above the split threshold.
+    func testLargeKernelsDoNotDependOnTheThreadCount() throws {
+        let previous = Engine.threadCount
+        defer { Engine.threadCount = previous }
+        func train(threads: Int) throws -> ([UInt8], [Double]) {
+            Engine.threadCount = threads
+            let random = SeededGenerator(seed: 6)
+            let model = MLP(sizes: [40, 256, 256, 1], name: "m", hiddenActivation: .leakyRelu(negativeSlope: 0.2),
+                            weightInitializer: .lecunNormal, random: random)
+            let optimizer = Adam(parameters: model.parameters)
+            var norms: [Double] = []
+            for step in 0..<3 {
+                let x = Tensor(shape: [300, 40], scalars: random.gaussianFloats(count: 12_000))
+                let targets = Tensor(shape: [300, 1], scalars: (0..<300).map { Float($0 % 2) })
+                if step == 1 {
+                    let losses = binaryCrossEntropy(logits: model(x), targets: targets, reduction: .none)
+                    let perExample = try PerExampleGradients(of: losses, withRespectTo: model.parameters)
+                    norms += perExample.squaredNorms
+                    let weights = perExample.squaredNorms.map { Float(1 / Swift.max(1, $0.squareRoot())) }
+                    optimizer.step(gradients: perExample.weightedSum(weights: weights))
+                } else {
+                    let loss = binaryCrossEntropy(logits: model(x), targets: targets)
+                    optimizer.step(gradients: gradients(of: loss, withRespectTo: model.parameters))
+                }
+            }
+            return (model.serializedParameters(), norms)
+        }
+        let single = try train(threads: 1), double = try train(threads: 2)
+        XCTAssertEqual(single.0, double.0)
+        XCTAssertEqual(single.1, double.1)
+        XCTAssertEqual(single.1.count, 300)
+    }
 }

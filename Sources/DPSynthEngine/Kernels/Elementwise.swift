@@ -57,17 +57,17 @@ extension Kernels {
                                    _ aStrides: [Int], _ bStrides: [Int],
                                    _ f: (Float, Float) -> Float) {
         if aContiguous && bContiguous {
-            for i in 0..<count { output[i] = f(a[i], b[i]) }
+            forEachChunk(count: count) { range in for i in range { output[i] = f(a[i], b[i]) } }
             return
         }
         if aContiguous && bScalar {
             let y = b[0]
-            for i in 0..<count { output[i] = f(a[i], y) }
+            forEachChunk(count: count) { range in for i in range { output[i] = f(a[i], y) } }
             return
         }
         if aScalar && bContiguous {
             let x = a[0]
-            for i in 0..<count { output[i] = f(x, b[i]) }
+            forEachChunk(count: count) { range in for i in range { output[i] = f(x, b[i]) } }
             return
         }
         // Walk the outer axes with an odometer; the innermost axis is a strided loop.
@@ -96,12 +96,20 @@ extension Kernels {
     /// output[i] = g[i] where x[i] > 0, negativeSlope·g[i] elsewhere.
     static func maskBySign(_ g: UnsafePointer<Float>, of x: UnsafePointer<Float>, negativeSlope: Float,
                            into output: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count { output[i] = x[i] > 0 ? g[i] : negativeSlope * g[i] }
+        forEachChunk(count: count) { range in
+            for i in range { output[i] = x[i] > 0 ? g[i] : negativeSlope * g[i] }
+        }
     }
 
     /// output[i] = f(input[i]).
     static func unary(_ function: UnaryFunction, _ x: UnsafePointer<Float>,
                       into y: UnsafeMutablePointer<Float>, count: Int) {
+        forEachChunk(count: count) { range in unaryChunk(function, x + range.lowerBound, into: y + range.lowerBound, count: range.count) }
+    }
+
+    /// `unary` on one chunk, on the calling thread.
+    private static func unaryChunk(_ function: UnaryFunction, _ x: UnsafePointer<Float>,
+                                   into y: UnsafeMutablePointer<Float>, count: Int) {
         switch function {
         case .negate: for i in 0..<count { y[i] = -x[i] }
         case .exp: for i in 0..<count { y[i] = expf(x[i]) }

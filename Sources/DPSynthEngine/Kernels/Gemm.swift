@@ -1,3 +1,4 @@
+import CKernels
 import COpenBLAS
 
 /// Dense linear algebra on raw row-major buffers: the only code that calls cblas.
@@ -39,43 +40,70 @@ public enum Kernels {
     public static func scale(_ x: UnsafeMutablePointer<Float>, count: Int, by factor: Float) {
         if factor == 0 { x.update(repeating: 0, count: count); return }
         if factor == 1 { return }
-        for i in 0..<count { x[i] *= factor }
+        forEachChunk(count: count) { range in for i in range { x[i] *= factor } }
     }
 
     /// y += alpha · x.
     public static func axpy(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
                             count: Int, alpha: Float = 1) {
-        for i in 0..<count { y[i] += alpha * x[i] }
+        forEachChunk(count: count) { range in for i in range { y[i] += alpha * x[i] } }
     }
 
-    /// Σ x_i² accumulated in Double.
-    public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
-        // Four Float partial sums per block of 64 keep the loop vectorised; blocks add in Double.
+    /// Σ x_i y_i accumulated in Double.
+    ///
+    /// Sixteen Float lanes per block of 256 elements keep the loop in vector registers (a
+    /// scalar `partial += x*y` is a chain of dependent adds that the compiler may not reorder);
+    /// each block's lanes are added in Double, so the error does not grow with `count`.
+    public static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) -> Double {
+        typealias Lanes = SIMD16<Float>
         var total = 0.0
         var start = 0
-        while start < count {
-            let end = Swift.min(start + 64, count)
-            var partial: Float = 0
-            for i in start..<end { partial += x[i] * x[i] }
-            total += Double(partial)
+        let rawX = UnsafeRawPointer(x), rawY = UnsafeRawPointer(y)
+        while start + Lanes.scalarCount <= count {
+            let end = Swift.min(start + 256, count - count % Lanes.scalarCount)
+            var partial = Lanes()
+            var i = start
+            while i < end {
+                let offset = i * MemoryLayout<Float>.stride
+                // Not addProduct: without FMA in the baseline ISA it becomes a libm call per lane.
+                partial += rawX.loadUnaligned(fromByteOffset: offset, as: Lanes.self)
+                    * rawY.loadUnaligned(fromByteOffset: offset, as: Lanes.self)
+                i += Lanes.scalarCount
+            }
+            total += Double(partial.sum())
             start = end
         }
-        return total
+        var tail: Float = 0
+        for i in start..<count { tail += x[i] * y[i] }
+        return total + Double(tail)
     }
 
-    /// Squared L2 norm of each row of a row-major rows×columns matrix, in Double.
+    /// Σ x_i² accumulated in Double (the C kernel of `rowSumsOfSquares`, one row).
+    public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
+        var result = 0.0
+        dpsynth_row_sums_of_squares(x, 1, count, &result)
+        return result
+    }
+
+    /// Squared L2 norm of each row of a row-major rows×columns matrix, in Double: the C kernel
+    /// `dpsynth_row_sums_of_squares` (AVX-512 / AVX2 when present, same bits on every path),
+    /// rows split over threads for large matrices.
     public static func rowSumsOfSquares(_ x: UnsafePointer<Float>, rows: Int, columns: Int,
                                         into result: UnsafeMutablePointer<Double>) {
-        for row in 0..<rows { result[row] = sumOfSquares(x + row * columns, count: columns) }
+        forEachRowChunk(rows: rows, columns: columns) { range in
+            dpsynth_row_sums_of_squares(x + range.lowerBound * columns, range.count, columns, result + range.lowerBound)
+        }
     }
 
     /// Each row of a rows×columns matrix multiplied by its own factor, written to `output`.
     public static func scaleRows(_ x: UnsafePointer<Float>, by factors: UnsafePointer<Float>,
                                  into output: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
-        for row in 0..<rows {
-            let factor = factors[row]
-            let source = x + row * columns, target = output + row * columns
-            for column in 0..<columns { target[column] = factor * source[column] }
+        forEachRowChunk(rows: rows, columns: columns) { range in
+            for row in range {
+                let factor = factors[row]
+                let source = x + row * columns, target = output + row * columns
+                for column in 0..<columns { target[column] = factor * source[column] }
+            }
         }
     }
 }

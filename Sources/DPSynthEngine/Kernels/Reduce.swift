@@ -10,12 +10,29 @@ extension Kernels {
         if count == 0 { return }
         let rank = sourceShape.count
         let padded = [Int](repeating: 1, count: rank - targetShape.count) + targetShape
-        // Fast path: [rows, columns] → [1, columns] (column sums, the bias-gradient case).
+        // Fast path: [rows, columns] → [1, columns] (column sums, the bias-gradient case). Large
+        // inputs split the columns between threads; each column still adds its rows in order,
+        // so the sums do not depend on the thread count.
         if let last = sourceShape.last, padded.dropLast().allSatisfy({ $0 == 1 }), padded.last == last {
             let rows = count / last
-            for row in 0..<rows {
-                let base = source + row * last
-                for column in 0..<last { target[column] += base[column] }
+            // The columns are the units split here (`forEachRowChunk` over a last × rows view).
+            forEachRowChunk(rows: last, columns: rows) { columns in
+                for row in 0..<rows {
+                    let base = source + row * last
+                    for column in columns { target[column] += base[column] }
+                }
+            }
+            return
+        }
+        // Fast path: [outer, middle, inner] → [outer, 1, inner] (per-example sums of T rows).
+        if rank == 3 && padded[0] == sourceShape[0] && padded[1] == 1 && padded[2] == sourceShape[2] {
+            let middle = sourceShape[1], inner = sourceShape[2]
+            for o in 0..<sourceShape[0] {
+                let out = target + o * inner
+                for m in 0..<middle {
+                    let row = source + (o * middle + m) * inner
+                    for i in 0..<inner { out[i] += row[i] }
+                }
             }
             return
         }

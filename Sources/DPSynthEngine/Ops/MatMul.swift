@@ -41,7 +41,9 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     let out = result.storage.pointer
     if let bias {
         // The bias goes in as GEMM's C with beta = 1: no separate pass over the output.
-        for row in 0..<rows { (out + row * outputs).update(from: bias.storage.pointer, count: outputs) }
+        Kernels.forEachRowChunk(rows: rows, columns: outputs) { range in
+            for row in range { (out + row * outputs).update(from: bias.storage.pointer, count: outputs) }
+        }
     }
     Kernels.gemm(x.storage.pointer, weight.storage.pointer, into: out,
                  m: rows, n: outputs, k: inputs, beta: bias == nil ? 0 : 1)

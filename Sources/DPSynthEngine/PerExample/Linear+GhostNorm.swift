@@ -7,6 +7,30 @@ extension PerExampleContribution {
         return rows / exampleCount
     }
 
+    /// Rows per example up to which `smallGramNorms` forms the Gram entries by dot products.
+    static let dotProductGramLimit = 4
+
+    /// ‖A_iᵀG_i‖²_F = Σ_{t,s} (a_t·a_s)(g_t·g_s) for each example's T rows (Li et al. 2021,
+    /// ghost clipping), the T(T+1)/2 distinct products of each Gram matrix as row dot products.
+    private static func smallGramNorms(_ a: UnsafePointer<Float>, _ g: UnsafePointer<Float>, rowsPerExample t: Int,
+                                       inputs: Int, outputs: Int, exampleCount: Int,
+                                       into norms: UnsafeMutablePointer<Double>) {
+        Kernels.forEachRowChunk(rows: exampleCount, columns: t * (inputs + outputs)) { examples in
+            for i in examples {
+                let aRows = a + i * t * inputs, gRows = g + i * t * outputs
+                var total = 0.0
+                for u in 0..<t {
+                    for v in u..<t {
+                        let product = Kernels.dot(aRows + u * inputs, aRows + v * inputs, count: inputs)
+                            * Kernels.dot(gRows + u * outputs, gRows + v * outputs, count: outputs)
+                        total += u == v ? product : 2 * product
+                    }
+                }
+                norms[i] = total
+            }
+        }
+    }
+
     /// Each example's weight repeated for its T rows.
     private static func rowWeights(_ weights: [Float], rowsPerExample: Int) -> [Float] {
         if rowsPerExample == 1 { return weights }
@@ -30,6 +54,11 @@ extension PerExampleContribution {
                 Kernels.rowSumsOfSquares(a.storage.pointer, rows: rows, columns: inputs, into: &aNorms)
                 Kernels.rowSumsOfSquares(g.storage.pointer, rows: rows, columns: outputs, into: &gNorms)
                 for i in 0..<rows { norms[i] = aNorms[i] * gNorms[i] }
+            } else if t <= Self.dotProductGramLimit {
+                // Few rows per example (a GAN's real + fake pair is T = 2): the Gram entries
+                // a_t·a_s and g_t·g_s as row dot products, without a BLAS call per example.
+                Self.smallGramNorms(a.storage.pointer, g.storage.pointer, rowsPerExample: t, inputs: inputs,
+                                    outputs: outputs, exampleCount: exampleCount, into: &norms)
             } else if t * t * (inputs + outputs) < inputs * outputs * (t + 1) {
                 // ⟨A_iA_iᵀ, G_iG_iᵀ⟩ with two T×T Gram matrices per example.
                 var gramA = [Float](repeating: 0, count: t * t), gramG = [Float](repeating: 0, count: t * t)
@@ -86,9 +115,15 @@ extension PerExampleContribution {
         return norms
     }
 
-    /// gradient += Σ_i weights[i] ∇_i (gradient has the parameter's shape).
-    func accumulateWeightedSum(weights: [Float], exampleCount: Int, into gradient: UnsafeMutablePointer<Float>) {
-        guard exampleCount > 0 else { return }
+    /// gradient (+)= Σ_i weights[i] ∇_i (gradient has the parameter's shape): added to the
+    /// current contents when `accumulate`, written over them otherwise (no zero-fill first).
+    func accumulateWeightedSum(weights: [Float], exampleCount: Int, into gradient: UnsafeMutablePointer<Float>,
+                               count: Int, accumulate: Bool = true) {
+        guard exampleCount > 0 else {
+            if !accumulate { gradient.update(repeating: 0, count: count) }
+            return
+        }
+        let beta: Float = accumulate ? 1 : 0
         switch self {
         case .linearWeight(let a, let g):
             let rows = a.shape[0], inputs = a.shape[1], outputs = g.shape[1]
@@ -98,18 +133,19 @@ extension PerExampleContribution {
                 let scaled = Tensor(uninitializedShape: [rows, inputs])
                 Kernels.scaleRows(a.storage.pointer, by: c, into: scaled.storage.pointer, rows: rows, columns: inputs)
                 Kernels.gemm(scaled.storage.pointer, g.storage.pointer, into: gradient,
-                             m: inputs, n: outputs, k: rows, transposeA: true, beta: 1)
+                             m: inputs, n: outputs, k: rows, transposeA: true, beta: beta)
             } else {
                 let scaled = Tensor(uninitializedShape: [rows, outputs])
                 Kernels.scaleRows(g.storage.pointer, by: c, into: scaled.storage.pointer, rows: rows, columns: outputs)
                 Kernels.gemm(a.storage.pointer, scaled.storage.pointer, into: gradient,
-                             m: inputs, n: outputs, k: rows, transposeA: true, beta: 1)
+                             m: inputs, n: outputs, k: rows, transposeA: true, beta: beta)
             }
         case .linearBias(let g):
             let rows = g.shape[0], outputs = g.shape[1]
             let c = Self.rowWeights(weights, rowsPerExample: Self.rowsPerExample(rows: rows, exampleCount: exampleCount))
-            Kernels.gemv(g.storage.pointer, c, into: gradient, m: rows, n: outputs, transposeA: true, beta: 1)
+            Kernels.gemv(g.storage.pointer, c, into: gradient, m: rows, n: outputs, transposeA: true, beta: beta)
         case .embedding(let indices, _, let g):
+            if !accumulate { gradient.update(repeating: 0, count: count) }
             let rows = indices.count, width = g.count / Swift.max(rows, 1)
             let t = Self.rowsPerExample(rows: rows, exampleCount: exampleCount)
             for (r, index) in indices.enumerated() {
@@ -118,7 +154,7 @@ extension PerExampleContribution {
         case .materialized(let gradients):
             let width = gradients.count / exampleCount
             Kernels.gemv(gradients.storage.pointer, weights, into: gradient, m: exampleCount, n: width,
-                         transposeA: true, beta: 1)
+                         transposeA: true, beta: beta)
         }
     }
 

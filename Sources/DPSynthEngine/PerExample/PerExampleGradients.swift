@@ -80,9 +80,12 @@ public final class PerExampleGradients {
         precondition(weightsByParameter.count == parameters.count, "one weight vector per parameter")
         return zip(parameters.indices, weightsByParameter).map { index, weights in
             precondition(weights.count == exampleCount, "\(weights.count) weights for \(exampleCount) examples")
-            let result = Tensor(zeros: parameters[index].shape)
-            for contribution in contributions[index] {
-                contribution.accumulateWeightedSum(weights: weights, exampleCount: exampleCount, into: result.storage.pointer)
+            // The first contribution overwrites the uninitialised result (GEMM with β = 0).
+            let result = Tensor(uninitializedShape: parameters[index].shape)
+            if contributions[index].isEmpty { result.storage.pointer.update(repeating: 0, count: result.count) }
+            for (position, contribution) in contributions[index].enumerated() {
+                contribution.accumulateWeightedSum(weights: weights, exampleCount: exampleCount, into: result.storage.pointer,
+                                                   count: result.count, accumulate: position > 0)
             }
             return result
         }

@@ -86,14 +86,10 @@ public final class DPSGDStep {
             for i in 0..<perExample.exampleCount where !privateRange.contains(i) { weights[p][i] = publicFactor }
         }
         var summed = perExample.weightedSum(weightsByParameter: weights)
-        noise.add(to: &summed, standardDeviation: configuration.noiseMultiplier * configuration.clippingNorm)
+        noise.add(to: &summed, standardDeviation: configuration.noiseMultiplier * configuration.clippingNorm,
+                  scale: Float(1 / expected))
         stepsTaken += 1
-        let scale = Float(1 / expected)
-        return summed.map { gradient in
-            var scaled = gradient
-            scaled.withUnsafeMutableBufferPointer { buffer in for i in buffer.indices { buffer[i] *= scale } }
-            return scaled
-        }
+        return summed
     }
 
     /// One full step: privatised gradients (counted), then the inner optimizer.

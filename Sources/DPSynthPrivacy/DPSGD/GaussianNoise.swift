@@ -42,9 +42,15 @@ public final class GaussianNoise {
 
     public var isCryptographicallySecure: Bool { streams.allSatisfy(\.isCryptographicallySecure) }
 
-    /// Adds independent N(0, standardDeviation²) noise to every element of `gradients`.
-    public func add(to gradients: inout [Tensor], standardDeviation: Double) {
-        guard standardDeviation > 0 else { return }
+    /// Adds independent N(0, standardDeviation²) noise to every element of `gradients`, then
+    /// multiplies by `scale` (DP-SGD's 1/(qN)) in the same pass: g ← (g + σz)·scale.
+    public func add(to gradients: inout [Tensor], standardDeviation: Double, scale: Float = 1) {
+        guard standardDeviation > 0 else {
+            for index in gradients.indices where scale != 1 {
+                gradients[index].withUnsafeMutableBufferPointer { buffer in for i in buffer.indices { buffer[i] *= scale } }
+            }
+            return
+        }
         var segments: [UnsafeMutableBufferPointer<Float>] = []
         for index in gradients.indices {
             gradients[index].withUnsafeMutableBufferPointer { segments.append($0) }
@@ -63,7 +69,7 @@ public final class GaussianNoise {
         var offset = 0
         for segment in segments {
             normals.withUnsafeBufferPointer { z in
-                for i in segment.indices { segment[i] += deviation * z[offset + i] }
+                for i in segment.indices { segment[i] = (segment[i] + deviation * z[offset + i]) * scale }
             }
             offset += segment.count
         }
