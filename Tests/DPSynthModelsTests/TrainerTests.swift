@@ -44,6 +44,24 @@ final class TrainerTests: XCTestCase {
         XCTAssertGreaterThan(try plan.epsilon(afterSteps: 100), 2 * (1 - 1e-4))
     }
 
+    /// 1/q = 686/64 is not a whole number: the history still has exactly the planned epochs,
+    /// the last one ending at the last planned step, and progress never reports a later epoch.
+    func testHistoryHasThePlannedEpochsWhateverTheSamplingRate() throws {
+        let (encoder, matrix) = try gbsg2()
+        var configuration = TestDatasets.smallConfiguration()
+        configuration.epochs = 3
+        let trainer = try TabularGANTrainer(configuration: configuration, encoder: encoder, data: matrix,
+                                            privacy: .noPrivacy, randomness: .seeded(5))
+        var reported: [Int] = []
+        let model = try trainer.train(progress: { reported.append($0.epoch) })
+        XCTAssertEqual(trainer.plannedEpochs, 3)
+        XCTAssertEqual(model.history.epochs.map(\.epoch), [1, 2, 3])
+        XCTAssertEqual(model.history.epochs.last?.step, trainer.plannedSteps)
+        XCTAssertEqual(reported.first, 1)
+        XCTAssertEqual(reported.last, 3)
+        XCTAssertEqual(reported, reported.sorted())
+    }
+
     func testStoppingEarlyGivesACheckpointWithTheStepsTaken() throws {
         let (encoder, matrix) = try gbsg2()
         var configuration = TestDatasets.smallConfiguration()

@@ -24,7 +24,8 @@ public final class TabularGANTrainer {
     public let plan: PrivacyPlan?
     public let samplingProbability: Double
     public let plannedSteps: Int
-    public let stepsPerEpoch: Int
+    /// Epochs the run is planned for (an epoch is 1/q steps: one expected pass over the data).
+    public let plannedEpochs: Int
     public let datasetSize: Int
     public let labelMarginal: LabelMarginal?
     public private(set) var stepsTaken = 0
@@ -71,8 +72,8 @@ public final class TabularGANTrainer {
         layout = try ModelLayout(encoder: encoder, modelKind: configuration.modelKind)
         datasetSize = data.rowCount
         samplingProbability = Swift.min(1, Double(configuration.expectedBatchSize) / Double(data.rowCount))
-        stepsPerEpoch = Swift.max(1, Int((1 / samplingProbability).rounded()))
-        plannedSteps = Int((Double(configuration.resolvedEpochs(isPrivate: privacy != .noPrivacy)) / samplingProbability).rounded(.up))
+        plannedEpochs = configuration.resolvedEpochs(isPrivate: privacy != .noPrivacy)
+        plannedSteps = Int((Double(plannedEpochs) / samplingProbability).rounded(.up))
 
         switch randomness {
         case .secure:
@@ -146,6 +147,12 @@ public final class TabularGANTrainer {
                                               budgetShare: configuration.classifierBudgetShare)
     }
 
+    /// Whole expected passes over the data after `steps` steps: ⌊steps · q⌋ (so the planned
+    /// ⌈epochs / q⌉ steps end exactly at epoch `epochs`, whatever q).
+    private func epochsCompleted(afterSteps steps: Int) -> Int {
+        Int((Double(steps) * samplingProbability).rounded(.down))
+    }
+
     /// True once the planned steps (the budget) are used up.
     public var isFinished: Bool { stepsTaken >= plannedSteps }
 
@@ -192,9 +199,9 @@ public final class TabularGANTrainer {
         epochLossSums.discriminator += Double(discriminatorLoss)
         epochLossSums.generator += Double(generatorLoss)
         epochLossSums.steps += 1
-        let isEpochEnd = stepsTaken % stepsPerEpoch == 0 || isFinished
+        let isEpochEnd = epochsCompleted(afterSteps: stepsTaken) > epochsCompleted(afterSteps: stepsTaken - 1) || isFinished
         if isEpochEnd { try closeEpoch() }
-        return TrainingProgress(epoch: (stepsTaken - 1) / stepsPerEpoch + 1, step: stepsTaken, plannedSteps: plannedSteps,
+        return TrainingProgress(epoch: Swift.min(epochsCompleted(afterSteps: stepsTaken - 1) + 1, plannedEpochs), step: stepsTaken, plannedSteps: plannedSteps,
                                 discriminatorLoss: Double(discriminatorLoss), generatorLoss: Double(generatorLoss),
                                 epsilon: lastEpsilon, isEpochEnd: isEpochEnd)
     }
