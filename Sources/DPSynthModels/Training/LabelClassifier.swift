@@ -28,14 +28,6 @@ struct LabelClassifier {
     let groups: [[Range<Int>]]
     let classCount: Int
 
-    /// The DP-SGD event's facts (nil without privacy).
-    struct Release: Equatable {
-        var samplingProbability: Double
-        var noiseMultiplier: Double
-        var steps: Int
-        var clippingNorm: Double
-    }
-
     init(configuration: TabularGANConfiguration, layout: ModelLayout, random: RandomSource) {
         classCount = layout.classCount
         switch configuration.classifierStructure {

@@ -15,7 +15,7 @@ public struct PrivacyPlan: Equatable {
     /// without that release.
     public let marginalNoiseMultiplier: Double?
     /// The private label classifier's DP-SGD release (`LabelClassifier`), nil without one.
-    let classifierRelease: LabelClassifier.Release?
+    let classifierRelease: PrivacyRecord.ClassifierRelease?
 
     /// What the private label classifier's training will be, before its σ is known.
     struct ClassifierSchedule: Equatable {
@@ -62,7 +62,7 @@ public struct PrivacyPlan: Equatable {
                 targetEpsilon: classifier.budgetShare * (budget.epsilon - budget.schemaEpsilon), delta: accountedDelta,
                 makeAccountant: budget.accountant.makeAccountant,
                 event: { .dpsgd(samplingProbability: classifier.samplingProbability, noiseMultiplier: $0, steps: classifier.steps) })
-            classifierRelease = LabelClassifier.Release(samplingProbability: classifier.samplingProbability, noiseMultiplier: sigma,
+            classifierRelease = PrivacyRecord.ClassifierRelease(samplingProbability: classifier.samplingProbability, noiseMultiplier: sigma,
                                                         steps: classifier.steps, clippingNorm: classifier.clippingNorm)
         } else {
             classifierRelease = nil
@@ -86,7 +86,7 @@ public struct PrivacyPlan: Equatable {
 
     /// Everything released after `steps` discriminator steps, as one event.
     static func event(schemaEpsilon: Double, labelNoiseMultiplier: Double?, marginalNoiseMultiplier: Double?,
-                      classifier: LabelClassifier.Release?, samplingProbability: Double, noiseMultiplier: Double,
+                      classifier: PrivacyRecord.ClassifierRelease?, samplingProbability: Double, noiseMultiplier: Double,
                       steps: Int) -> DPEvent {
         var events: [DPEvent] = []
         if schemaEpsilon > 0 { events.append(.pureDP(epsilon: schemaEpsilon)) }
@@ -139,10 +139,7 @@ public struct PrivacyPlan: Equatable {
             secureRandomness: secureRandomness, randomnessDescription: randomnessDescription,
             rdpOrders: rdp.orders, rdpValues: rdp.rdp, epsilonHistory: history,
             labelNoiseMultiplier: labelNoiseMultiplier, marginalNoiseMultiplier: marginalNoiseMultiplier,
-            classifier: classifierRelease.map {
-                PrivacyRecord.ClassifierRelease(samplingProbability: $0.samplingProbability, noiseMultiplier: $0.noiseMultiplier,
-                                                steps: $0.steps, clippingNorm: $0.clippingNorm)
-            })
+            classifier: classifierRelease)
     }
 
     /// The record of a run without privacy: ε = ∞, nothing clipped or noised.
