@@ -52,7 +52,7 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Accountant for ε: rdp or pld.")
     var accountant: AccountantKind = .rdp
 
-    @Option(help: "Epochs (expected passes over the data).")
+    @Option(help: "Epochs (expected passes over the data; default 40 under DP, 80 with --no-privacy).")
     var epochs: Int?
 
     @Option(help: "Expected batch size (sampling probability = batch size / records).")

@@ -54,10 +54,10 @@ final class LabelClassifierTests: XCTestCase {
         let layout = try ModelLayout(encoder: encoder, modelKind: .acgan)
         let configuration = TabularGANConfiguration()
         let classifier = LabelClassifier(configuration: configuration, layout: layout, random: random)
-        let (q, steps) = LabelClassifier.schedule(configuration: configuration, datasetSize: matrix.rowCount)
+        let schedule = LabelClassifier.schedule(configuration: configuration, datasetSize: matrix.rowCount)
         let sigma = try PrivacyCalibration.smallestNoiseMultiplier(
             targetEpsilon: 0.5, delta: 1e-5, makeAccountant: { RDPAccountant() },
-            event: { .dpsgd(samplingProbability: q, noiseMultiplier: $0, steps: steps) })
+            event: { .dpsgd(samplingProbability: schedule.samplingProbability, noiseMultiplier: $0, steps: schedule.steps) })
         try classifier.train(rows: layout.generatedColumns(of: matrix, rows: Array(0..<matrix.rowCount)),
                              classes: layout.labelClasses(of: matrix), width: layout.generatedWidth,
                              configuration: configuration, noiseMultiplier: sigma, privacyRandom: random)

@@ -55,23 +55,22 @@ struct LabelClassifier {
     /// Per-row cross-entropy of `classes` under the classifier, summed over the groups:
     /// [rows, generatedWidth] → [rows]. One row is one example (its terms are clipped together).
     func losses(_ rows: Tensor, classes: [Int]) -> Tensor {
-        let width = rows.shape[1]
         var total: Tensor?
         for (network, ranges) in zip(networks, groups) {
-            let input = Tensor.concatenate(ranges.map { range in
-                rows.split(sizes: [range.lowerBound, range.count, width - range.upperBound].filter { $0 > 0 }, alongAxis: 1)[
-                    range.lowerBound > 0 ? 1 : 0]
-            }, alongAxis: 1)
+            let input = Tensor.concatenate(ranges.map { rows.sliced(alongAxis: 1, $0) }, alongAxis: 1)
             let terms = crossEntropy(logits: network(input), labels: classes, reduction: .none)
             total = total.map { $0 + terms } ?? terms
         }
         return total ?? Tensor(zeros: [rows.shape[0]])
     }
 
-    /// The sampling rate and step count of its training on `datasetSize` rows.
-    static func schedule(configuration: TabularGANConfiguration, datasetSize: Int) -> (samplingProbability: Double, steps: Int) {
+    /// Its DP-SGD schedule on `datasetSize` rows: q = batch / rows (capped at 1), ⌈epochs / q⌉
+    /// steps, the clipping norm and the budget share σ is calibrated to.
+    static func schedule(configuration: TabularGANConfiguration, datasetSize: Int) -> PrivacyPlan.ClassifierSchedule {
         let q = Swift.min(1, Double(configuration.classifierBatchSize) / Double(Swift.max(datasetSize, 1)))
-        return (q, Int((Double(configuration.classifierEpochs) / q).rounded(.up)))
+        return PrivacyPlan.ClassifierSchedule(samplingProbability: q, steps: Int((Double(configuration.classifierEpochs) / q).rounded(.up)),
+                                              clippingNorm: Double(configuration.classifierClippingNorm),
+                                              budgetShare: configuration.classifierBudgetShare)
     }
 
     /// Trains on `rows` ([rowCount, generatedWidth], generated layout) with their `classes`:
@@ -80,15 +79,15 @@ struct LabelClassifier {
     func train(rows: [Float], classes: [Int], width: Int, configuration: TabularGANConfiguration,
                         noiseMultiplier: Double?, privacyRandom: RandomSource) throws {
         let count = classes.count
-        let (q, steps) = Self.schedule(configuration: configuration, datasetSize: count)
+        let schedule = Self.schedule(configuration: configuration, datasetSize: count)
         let optimizer = Adam(parameters: parameters, learningRate: configuration.classifierLearningRate)
-        let sampler = try PoissonSampler(samplingProbability: q, datasetSize: count)
+        let sampler = try PoissonSampler(samplingProbability: schedule.samplingProbability, datasetSize: count)
         let dpsgd = try noiseMultiplier.map {
-            try DPSGDStep(configuration: DPSGDConfiguration(noiseMultiplier: $0, clippingNorm: Double(configuration.classifierClippingNorm),
-                                                            samplingProbability: q, datasetSize: count),
+            try DPSGDStep(configuration: DPSGDConfiguration(noiseMultiplier: $0, clippingNorm: schedule.clippingNorm,
+                                                            samplingProbability: schedule.samplingProbability, datasetSize: count),
                           optimizer: optimizer, random: privacyRandom)
         }
-        for _ in 0..<steps {
+        for _ in 0..<schedule.steps {
             let sampled = dpsgd?.sampleBatch() ?? sampler.sample(using: privacyRandom)
             let batch = Tensor(shape: [sampled.count, width], scalars: gatherRows(sampled, of: rows, width: width))
             let losses = self.losses(batch, classes: sampled.map { classes[$0] })

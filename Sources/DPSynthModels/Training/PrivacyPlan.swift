@@ -43,29 +43,21 @@ public struct PrivacyPlan: Equatable {
         self.samplingProbability = samplingProbability
         self.plannedSteps = plannedSteps
         let accountedDelta = budget.delta - budget.schemaDelta
-        if releasesLabelMarginal {
-            labelNoiseMultiplier = try PrivacyCalibration.smallestNoiseMultiplier(
-                targetEpsilon: labelShare * (budget.epsilon - budget.schemaEpsilon), delta: accountedDelta,
-                makeAccountant: budget.accountant.makeAccountant, event: { .gaussian(noiseMultiplier: $0) })
-        } else {
-            labelNoiseMultiplier = nil
+        // σ of a release calibrated alone to `share` of what the schema left.
+        let calibrateAlone = { (share: Double, event: @escaping (Double) -> DPEvent) throws -> Double in
+            try PrivacyCalibration.smallestNoiseMultiplier(
+                targetEpsilon: share * (budget.epsilon - budget.schemaEpsilon), delta: accountedDelta,
+                makeAccountant: budget.accountant.makeAccountant, event: event)
         }
-        if releasesCategoricalMarginals {
-            marginalNoiseMultiplier = try PrivacyCalibration.smallestNoiseMultiplier(
-                targetEpsilon: marginalShare * (budget.epsilon - budget.schemaEpsilon), delta: accountedDelta,
-                makeAccountant: budget.accountant.makeAccountant, event: { .gaussian(noiseMultiplier: $0) })
-        } else {
-            marginalNoiseMultiplier = nil
-        }
-        if let classifier {
-            let sigma = try PrivacyCalibration.smallestNoiseMultiplier(
-                targetEpsilon: classifier.budgetShare * (budget.epsilon - budget.schemaEpsilon), delta: accountedDelta,
-                makeAccountant: budget.accountant.makeAccountant,
-                event: { .dpsgd(samplingProbability: classifier.samplingProbability, noiseMultiplier: $0, steps: classifier.steps) })
-            classifierRelease = PrivacyRecord.ClassifierRelease(samplingProbability: classifier.samplingProbability, noiseMultiplier: sigma,
-                                                        steps: classifier.steps, clippingNorm: classifier.clippingNorm)
-        } else {
-            classifierRelease = nil
+        labelNoiseMultiplier = releasesLabelMarginal ? try calibrateAlone(labelShare) { .gaussian(noiseMultiplier: $0) } : nil
+        marginalNoiseMultiplier = releasesCategoricalMarginals ? try calibrateAlone(marginalShare) { .gaussian(noiseMultiplier: $0) } : nil
+        classifierRelease = try classifier.map { schedule in
+            PrivacyRecord.ClassifierRelease(
+                samplingProbability: schedule.samplingProbability,
+                noiseMultiplier: try calibrateAlone(schedule.budgetShare) {
+                    .dpsgd(samplingProbability: schedule.samplingProbability, noiseMultiplier: $0, steps: schedule.steps)
+                },
+                steps: schedule.steps, clippingNorm: schedule.clippingNorm)
         }
         let label = labelNoiseMultiplier, marginal = marginalNoiseMultiplier, classifierEvent = classifierRelease
         let pureSchemaEpsilon = budget.schemaDelta == 0 ? budget.schemaEpsilon : 0

@@ -96,7 +96,7 @@ public final class TabularGANTrainer {
                                    releasesLabelMarginal: isConditional, labelShare: configuration.labelMarginalBudgetShare,
                                    releasesCategoricalMarginals: configuration.marginalMatchingWeight > 0 && layout.hasCategoricalEntries,
                                    marginalShare: configuration.marginalBudgetShare,
-                                   classifier: usesClassifier ? Self.classifierSchedule(configuration, datasetSize: data.rowCount) : nil)
+                                   classifier: usesClassifier ? LabelClassifier.schedule(configuration: configuration, datasetSize: data.rowCount) : nil)
             lastEpsilon = 0
         }
         generatedRows = layout.generatedColumns(of: data, rows: Array(0..<data.rowCount))
@@ -139,12 +139,6 @@ public final class TabularGANTrainer {
             dpsgd = nil
         }
         history.plannedSteps = plannedSteps
-    }
-
-    private static func classifierSchedule(_ configuration: TabularGANConfiguration, datasetSize: Int) -> PrivacyPlan.ClassifierSchedule {
-        let (q, steps) = LabelClassifier.schedule(configuration: configuration, datasetSize: datasetSize)
-        return PrivacyPlan.ClassifierSchedule(samplingProbability: q, steps: steps, clippingNorm: Double(configuration.classifierClippingNorm),
-                                              budgetShare: configuration.classifierBudgetShare)
     }
 
     /// Whole expected passes over the data after `steps` steps: ⌊steps · q⌋ (so the planned
