@@ -117,6 +117,21 @@ final class TrainerTests: XCTestCase {
         XCTAssertThrowsError(try bad.validate()) { error in
             XCTAssertEqual("\(error)", "model configuration: clippingNorm is 0.0; expected a positive number")
         }
+        // The classifier's share must leave budget for training beside the other shares.
+        var greedy = TabularGANConfiguration()
+        greedy.classifierBudgetShare = 0.85
+        XCTAssertThrowsError(try greedy.validate()) { error in
+            XCTAssertEqual("\(error)", "model configuration: classifierBudgetShare is 0.85; expected a number in (0, 1) that leaves budget for training beside the marginal shares")
+        }
+        var noEpochs = TabularGANConfiguration()
+        noEpochs.epochs = 0
+        XCTAssertThrowsError(try noEpochs.validate()) { error in
+            XCTAssertEqual("\(error)", "model configuration: epochs is 0; expected at least 1")
+        }
+        // A configuration file written without `epochs` takes the default of its privacy mode.
+        XCTAssertEqual(partial.resolvedEpochs(isPrivate: true), 7)
+        XCTAssertEqual(TabularGANConfiguration().resolvedEpochs(isPrivate: true), 40)
+        XCTAssertEqual(TabularGANConfiguration().resolvedEpochs(isPrivate: false), 80)
     }
 
     func testEveryLossAndGeneratorVariantTrains() throws {
