@@ -1,3 +1,4 @@
+import CKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -133,24 +134,50 @@ final class NormalZiggurat {
         }
     }
 
-    /// Calls `store(i, zᵢ)` for i in 0..<count with independent standard normals, reading the
-    /// generator's words in blocks through `fill(_:)` (one dynamic call per block).
+    /// Fills `output` with mean + standardDeviation·zᵢ for independent standard normals zᵢ,
+    /// rounded once to Float. The fast path runs vectorised in C over blocks of words
+    /// (`dpsynth_ziggurat_fast_float`); its rejections then take `slowSample` in order.
+    func fill<Source: RandomSource>(_ output: UnsafeMutableBufferPointer<Float>, mean: Double,
+                                    standardDeviation: Double, from source: Source) {
+        fill(output, from: source) { words, count, rejected, start in
+            dpsynth_ziggurat_fast_float(words, count, edges, mean, standardDeviation, start, rejected)
+        } finish: { z in Float(mean + standardDeviation * z) }
+    }
+
+    /// As the Float fill, in Double (`dpsynth_ziggurat_fast_double`).
+    func fill<Source: RandomSource>(_ output: UnsafeMutableBufferPointer<Double>, mean: Double,
+                                    standardDeviation: Double, from source: Source) {
+        fill(output, from: source) { words, count, rejected, start in
+            dpsynth_ziggurat_fast_double(words, count, edges, mean, standardDeviation, start, rejected)
+        } finish: { z in mean + standardDeviation * z }
+    }
+
+    /// Blocks of `blockCapacity` words: the generator fills the words of a block, `fast` writes
+    /// the accepted draws and lists the rejected ones, and each rejection in order draws its own
+    /// further words (so no keystream is drawn and thrown away, and a seeded stream is consumed
+    /// exactly as by one value at a time per block).
     @inline(__always)
-    func generate<Source: RandomSource>(count: Int, from source: Source, _ store: (Int, Double) -> Void) {
+    private func fill<Source: RandomSource, Value>(
+        _ output: UnsafeMutableBufferPointer<Value>, from source: Source,
+        fast: (UnsafePointer<UInt64>, Int, UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<Value>) -> Int,
+        finish: (Double) -> Value
+    ) {
         let blockCapacity = 256
+        guard let outputBase = output.baseAddress else { return }
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: blockCapacity) { words in
-            guard let base = words.baseAddress else { return }
-            var index = 0
-            while index < count {
-                // Exactly as many words as values still needed (rejections draw their own),
-                // so no keystream is drawn and thrown away.
-                let blockCount = Swift.min(blockCapacity, count - index)
-                source.fill(UnsafeMutableBufferPointer(start: base, count: blockCount))
-                let edges = UnsafePointer(self.edges)
-                for k in 0..<blockCount {
-                    store(index + k, NormalZiggurat.sample(base[k], source, edges: edges, ziggurat: self))
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: blockCapacity) { rejected in
+                guard let base = words.baseAddress, let rejectedBase = rejected.baseAddress else { return }
+                var index = 0
+                while index < output.count {
+                    let blockCount = Swift.min(blockCapacity, output.count - index)
+                    source.fill(UnsafeMutableBufferPointer(start: base, count: blockCount))
+                    let rejections = fast(base, blockCount, rejectedBase, outputBase + index)
+                    for r in 0..<rejections {
+                        let k = Int(rejectedBase[r])
+                        outputBase[index + k] = finish(slowSample(base[k], source))
+                    }
+                    index += blockCount
                 }
-                index += blockCount
             }
         }
     }

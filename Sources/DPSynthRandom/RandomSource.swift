@@ -82,16 +82,13 @@ extension RandomSource {
     /// the Double sampler, not of a 24-bit one.
     public func fillGaussian(_ buffer: UnsafeMutableBufferPointer<Float>,
                              mean: Float = 0, standardDeviation: Float = 1) {
-        let m = Double(mean), s = Double(standardDeviation)
-        NormalZiggurat.standard.generate(count: buffer.count, from: self) { i, z in buffer[i] = Float(m + s * z) }
+        NormalZiggurat.standard.fill(buffer, mean: Double(mean), standardDeviation: Double(standardDeviation), from: self)
     }
 
     /// Fills `buffer` with N(mean, standardDeviation²) Doubles (the ziggurat; exact tails).
     public func fillGaussian(_ buffer: UnsafeMutableBufferPointer<Double>,
                              mean: Double = 0, standardDeviation: Double = 1) {
-        NormalZiggurat.standard.generate(count: buffer.count, from: self) { i, z in
-            buffer[i] = mean + standardDeviation * z
-        }
+        NormalZiggurat.standard.fill(buffer, mean: mean, standardDeviation: standardDeviation, from: self)
     }
 
     /// `count` standard normal Floats.

@@ -130,4 +130,43 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(single.1, double.1)
         XCTAssertEqual(single.1.count, 300)
     }
+
+    /// A core held by background work (the DP noise prefetch) takes one thread from products
+    /// and parallel loops while it is held, never below one, and changes no result: products of
+    /// every shape class (small, tall, wide, transposed) give the same bits with and without it.
+    func testReservedThreadLeavesProductsUnchanged() {
+        let previous = Engine.threadCount
+        defer { Engine.threadCount = previous }
+        Engine.threadCount = 2
+        XCTAssertEqual(Engine.availableThreadCount, 2)
+        let random = SeededGenerator(seed: 9)
+        let shapes = [(64, 256, 32), (1024, 256, 256), (256, 256, 1024), (3, 5, 7), (2048, 1, 256)]
+        for (m, n, k) in shapes {
+            for (transposeA, transposeB) in [(false, false), (true, false), (false, true)] {
+                let a = random.gaussianFloats(count: m * k), b = random.gaussianFloats(count: k * n)
+                func product() -> [Float] {
+                    var c = [Float](repeating: 0, count: m * n)
+                    a.withUnsafeBufferPointer { a in
+                        b.withUnsafeBufferPointer { b in
+                            c.withUnsafeMutableBufferPointer { c in
+                                Kernels.gemm(a.baseAddress!, b.baseAddress!, into: c.baseAddress!, m: m, n: n, k: k,
+                                             transposeA: transposeA, transposeB: transposeB)
+                            }
+                        }
+                    }
+                    return c
+                }
+                let free = product()
+                let whileHeld = Engine.reservingThread { () -> [Float] in
+                    XCTAssertEqual(Engine.availableThreadCount, 1)
+                    return Engine.reservingThread { () -> [Float] in
+                        XCTAssertEqual(Engine.availableThreadCount, 1, "never below one thread")
+                        return product()
+                    }
+                }
+                XCTAssertEqual(free, whileHeld, "m \(m), n \(n), k \(k), transposes \(transposeA) \(transposeB)")
+            }
+        }
+        XCTAssertEqual(Engine.availableThreadCount, 2, "released")
+    }
 }

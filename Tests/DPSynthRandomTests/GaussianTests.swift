@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import DPSynthRandom
+import CKernels
 
 /// The ziggurat Gaussian: its tables, moments, the whole distribution (Kolmogorov–Smirnov),
 /// the tails beyond the ziggurat's base, and seeded determinism.
@@ -117,5 +118,33 @@ final class GaussianTests: XCTestCase {
         let a = SeededGenerator(seed: 11), b = SeededGenerator(seed: 11)
         XCTAssertEqual((0..<1000).map { _ in a.nextGaussian() }, (0..<1000).map { _ in b.nextGaussian() })
         XCTAssertEqual(SeededGenerator(seed: 12).gaussianFloats(count: 0), [])
+    }
+
+    /// The vectorised fast path (C, every instruction-set level) gives the same bits and consumes
+    /// the stream exactly as drawing one word at a time in Swift: per block of 256 words, each
+    /// word through `NormalZiggurat.sample`, whose rejections draw their further words in order.
+    func testVectorisedFillMatchesWordAtATimeZiggurat() {
+        defer { dpsynth_limit_instruction_set(DPSynthInstructionSetAuto) }
+        let count = 20_000 + 37  // many blocks, a partial last one, and ~200 rejections
+        func reference(seed: UInt64, mean: Double, deviation: Double) -> [Double] {
+            let source = SeededGenerator(seed: seed)
+            var values: [Double] = []
+            while values.count < count {
+                var words = [UInt64](repeating: 0, count: min(256, count - values.count))
+                words.withUnsafeMutableBufferPointer { source.fill($0) }
+                for word in words { values.append(mean + deviation * NormalZiggurat.standard.sample(word, source)) }
+            }
+            return values
+        }
+        let expected = reference(seed: 21, mean: -0.5, deviation: 2.5)
+        for level in [DPSynthInstructionSetPortable, DPSynthInstructionSetAVX2, DPSynthInstructionSetAVX512] {
+            dpsynth_limit_instruction_set(level)
+            var doubles = [Double](repeating: .nan, count: count)
+            doubles.withUnsafeMutableBufferPointer { SeededGenerator(seed: 21).fillGaussian($0, mean: -0.5, standardDeviation: 2.5) }
+            XCTAssertEqual(doubles, expected, "Double fill, instruction-set level \(level)")
+            var floats = [Float](repeating: .nan, count: count)
+            floats.withUnsafeMutableBufferPointer { SeededGenerator(seed: 21).fillGaussian($0, mean: -0.5, standardDeviation: 2.5) }
+            XCTAssertEqual(floats, expected.map { Float($0) }, "Float fill, instruction-set level \(level)")
+        }
     }
 }

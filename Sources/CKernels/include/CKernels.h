@@ -5,3 +5,5 @@
 #include "allocator_tuning.h"
 #include "reduction_kernels.h"
 #include "instruction_set.h"
+#include "ziggurat_kernels.h"
+#include "thread_reservation.h"

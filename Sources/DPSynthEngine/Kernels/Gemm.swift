@@ -16,6 +16,7 @@ public enum Kernels {
             scale(c, count: m * n, by: beta)
             return
         }
+        Engine.prepareBLASThreads()
         cblas_sgemm(CblasRowMajor,
                     transposeA ? CblasTrans : CblasNoTrans,
                     transposeB ? CblasTrans : CblasNoTrans,
@@ -32,6 +33,7 @@ public enum Kernels {
         let outputCount = transposeA ? n : m
         if outputCount == 0 { return }
         if m == 0 || n == 0 { scale(y, count: outputCount, by: beta); return }
+        Engine.prepareBLASThreads()
         cblas_sgemv(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), alpha, a, Int32(n), x, 1, beta, y, 1)
     }

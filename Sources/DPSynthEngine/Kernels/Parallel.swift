@@ -1,6 +1,6 @@
 import Dispatch
 
-/// Splitting elementwise work across `Engine.threadCount` threads.
+/// Splitting elementwise work across `Engine.availableThreadCount` threads.
 ///
 /// A dispatch to the worker pool costs a few microseconds, so only loops over at least
 /// `parallelMinimumCount` elements are split (a [1024, 256] activation is 262,144); smaller
@@ -16,7 +16,7 @@ extension Kernels {
     @inline(__always)
     static func forEachChunk(count: Int, minimumCount: Int = parallelMinimumCount,
                              _ body: (Range<Int>) -> Void) {
-        let threads = Engine.threadCount
+        let threads = Engine.availableThreadCount
         guard threads > 1, count >= minimumCount else {
             body(0..<count)
             return
@@ -33,7 +33,7 @@ extension Kernels {
     /// `forEachChunk` over the rows of a rows×columns matrix, split when the matrix is large.
     @inline(__always)
     static func forEachRowChunk(rows: Int, columns: Int, _ body: (Range<Int>) -> Void) {
-        let threads = Engine.threadCount
+        let threads = Engine.availableThreadCount
         guard threads > 1, rows * columns >= parallelMinimumCount, rows >= threads else {
             body(0..<rows)
             return

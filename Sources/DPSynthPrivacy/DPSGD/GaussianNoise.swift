@@ -74,18 +74,22 @@ public final class GaussianNoise {
             offset += segment.count
         }
         if threads > 1 && total > 0 {
+            // The prefetch holds one core (`Engine.reservingThread`): the next forward and
+            // backward passes give their products one thread fewer while it runs, instead of
+            // time-slicing both cores with it.
             background.async(group: prefetchDone) { [self] in
-                prefetched = standardNormals(count: total, workers: 1)
+                prefetched = Engine.reservingThread { standardNormals(count: total, workers: 1) }
             }
         }
     }
 
     /// `count` standard normals: stream k fills the k-th of `streamCount` equal chunks.
     private func standardNormals(count: Int, workers: Int) -> [Float] {
-        var values = [Float](repeating: 0, count: count)
         let streamCount = streams.count
         let chunk = (count + streamCount - 1) / streamCount
-        values.withUnsafeMutableBufferPointer { buffer in
+        // Every element is written by exactly one stream's fill: no zeroing pass first.
+        return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = count
             guard let base = buffer.baseAddress else { return }
             let fill = { (stream: Int) in
                 let start = Swift.min(count, stream * chunk), end = Swift.min(count, start + chunk)
@@ -101,6 +105,5 @@ public final class GaussianNoise {
                 }
             }
         }
-        return values
     }
 }

@@ -30,6 +30,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Fewer repetitions: a smoke run, not figures to report.")
     var quick = false
 
+    @Option(help: "Only the configurations whose name contains this text (dpsgd: e.g. 'dp d=32 batch=64').")
+    var only: String?
+
     func validate() throws {
         guard BenchCommand.suites.contains(where: { $0.name == suite }) else {
             throw ValidationError("unknown suite '\(suite)'; choose one of: \(BenchCommand.suites.map { $0.name }.joined(separator: ", "))")
@@ -47,6 +50,7 @@ struct BenchCommand: ParsableCommand {
         let options = BenchOptions(
             threadCounts: threads?.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) },
             quick: quick,
+            only: only,
             progress: { message in
                 if !json { FileHandle.standardError.write(Data((message + "\n").utf8)) }
             })
@@ -60,8 +64,16 @@ struct BenchOptions {
     /// Thread counts asked for with `--threads`, or nil for the suite's default.
     var threadCounts: [Int]?
     var quick: Bool
+    /// `--only`: run the configurations whose name contains this text (suites that have several).
+    var only: String?
     /// Where a suite reports what it is doing (stderr, silent with --json).
     var progress: (String) -> Void
+}
+
+extension BenchOptions {
+    /// Whether the configuration called `name` is to be run under `--only`: the text must start
+    /// at a word of the name, so "dp d=32" picks the dp variant and not gan_dp.
+    func includes(_ name: String) -> Bool { only.map { (" " + name).contains(" " + $0) } ?? true }
 }
 
 /// One benchmark suite (`dpsgd`, `accountant`, `io`, `fit`).

@@ -23,7 +23,9 @@ struct DPSGDBench: BenchSuite {
             for variant in variants {
                 for input in inputs {
                     for batch in batches {
-                        options.progress("dpsgd: \(variant) d=\(input) batch=\(batch) threads=\(threads)")
+                        let name = "\(variant) d=\(input) batch=\(batch) threads=\(threads)"
+                        guard options.includes(name) else { continue }
+                        options.progress("dpsgd: " + name)
                         var step = try makeStep(variant: variant, input: input, batch: batch)
                         let samples = try timeRepeatedly(warmup: 5, minimumIterations: options.quick ? 5 : 30,
                                                          minimumSeconds: options.quick ? 0.2 : 2.0) { try step() }
@@ -44,7 +46,7 @@ struct DPSGDBench: BenchSuite {
         var noiseNotes: [String] = []
         for threads in threadCounts {
             Engine.threadCount = threads
-            for input in inputs {
+            for input in inputs where options.includes("noise d=\(input) threads=\(threads)") {
                 let shapes = zip([input] + hidden, hidden + [1]).flatMap { [[$0.0, $0.1], [$0.1]] }
                 let count = shapes.reduce(0) { $0 + $1.reduce(1, *) }
                 for (label, noise) in [("secure ChaCha20", try GaussianNoise()),
@@ -106,19 +108,23 @@ struct DPSGDBench: BenchSuite {
         let x = Tensor(shape: [batch, input], scalars: random.gaussianFloats(count: batch * input))
         let labels = Tensor(shape: [batch, 1], scalars: (0..<batch).map { _ in random.nextBernoulli(0.5) ? 1 : 0 })
         let discriminatorOptimizer = Adam(parameters: discriminator.parameters, learningRate: 1e-3)
+        // In every variant the gradients are computed in a function of their own, so the losses'
+        // graph is gone before the optimizer writes the parameters in place (a live graph shares
+        // their storage, and the write would copy it first), as in the trainer.
         switch variant {
         case "plain":
-            return {
-                let loss = binaryCrossEntropy(logits: discriminator(x), targets: labels)
-                discriminatorOptimizer.step(gradients: gradients(of: loss, withRespectTo: discriminator.parameters))
+            func plainGradients() -> [Tensor] {
+                gradients(of: binaryCrossEntropy(logits: discriminator(x), targets: labels), withRespectTo: discriminator.parameters)
             }
+            return { discriminatorOptimizer.step(gradients: plainGradients()) }
         case "dp":
             let configuration = try DPSGDConfiguration(noiseMultiplier: 1, clippingNorm: 1, samplingProbability: 1, datasetSize: batch)
             let step = try DPSGDStep(configuration: configuration, optimizer: discriminatorOptimizer)
-            return {
+            func perExampleGradients() throws -> PerExampleGradients {
                 let losses = binaryCrossEntropy(logits: discriminator(x), targets: labels, reduction: .none)
-                try step.step(try PerExampleGradients(of: losses, withRespectTo: discriminator.parameters))
+                return try PerExampleGradients(of: losses, withRespectTo: discriminator.parameters)
             }
+            return { try step.step(try perExampleGradients()) }
         default:
             let generator = network([latent] + hidden + [input], "generator")
             let generatorOptimizer = Adam(parameters: generator.parameters, learningRate: 1e-3)
@@ -128,16 +134,22 @@ struct DPSGDBench: BenchSuite {
             // reference's gan_dp, two rows of every activation, clipped as one.
             let targets = Tensor(shape: [2 * batch, 1], scalars: (0..<(2 * batch)).map { $0 % 2 == 0 ? 1 : 0 })
             let ones = Tensor(repeating: 1, shape: [batch, 1])
-            return {
+            func discriminatorPerExampleGradients() throws -> PerExampleGradients {
                 let noise = Tensor(shape: [batch, latent], scalars: random.gaussianFloats(count: batch * latent))
                 let fake = withoutGradients { generator(noise) }
                 let pairs = Tensor.concatenate([x, fake], alongAxis: 1).reshaped(to: [2 * batch, input])
                 let rowLosses = binaryCrossEntropy(logits: discriminator(pairs), targets: targets, reduction: .none)
                 let losses = rowLosses.reshaped(to: [batch, 2]).sum(alongAxes: [1])
-                try step.step(try PerExampleGradients(of: losses, withRespectTo: discriminator.parameters))
-                let noise2 = Tensor(shape: [batch, latent], scalars: random.gaussianFloats(count: batch * latent))
-                let generatorLoss = binaryCrossEntropy(logits: discriminator(generator(noise2)), targets: ones)
-                generatorOptimizer.step(gradients: gradients(of: generatorLoss, withRespectTo: generator.parameters))
+                return try PerExampleGradients(of: losses, withRespectTo: discriminator.parameters)
+            }
+            func generatorGradients() -> [Tensor] {
+                let noise = Tensor(shape: [batch, latent], scalars: random.gaussianFloats(count: batch * latent))
+                let generatorLoss = binaryCrossEntropy(logits: discriminator(generator(noise)), targets: ones)
+                return gradients(of: generatorLoss, withRespectTo: generator.parameters)
+            }
+            return {
+                try step.step(try discriminatorPerExampleGradients())
+                generatorOptimizer.step(gradients: generatorGradients())
             }
         }
     }

@@ -46,7 +46,7 @@ enum RandomBench: BenchSuite {
                     }
                 }),
             ]
-            for (output, bytesPerValue, body) in cases {
+            for (output, bytesPerValue, body) in cases where options.includes("\(label) \(output)") {
                 options.progress("random: \(label), \(output)")
                 let samples = timeRepeatedly(warmup: options.quick ? 1 : 5,
                                              minimumIterations: options.quick ? 3 : 30,
