@@ -2,65 +2,158 @@ import DPSynthEngine
 import DPSynthRandom
 
 /// The shares of every categorical entry (one-hot blocks, mode indicators, null indicators) of
-/// the generated layout, released with the Gaussian mechanism, and a generator loss that pulls
-/// the generated shares towards them.
+/// the generated layout — optionally per class of an AC-GAN's label, and optionally with every
+/// scaled continuous value binned into a block of its own — released with the Gaussian
+/// mechanism, and a generator loss that pulls the generated shares towards them.
 ///
 /// Why: GANs drop minority modes. On pbc, a quarter of the records miss the same eight values
 /// together, and an unaided generator never produces a missing value (measured, docs/models.md).
 /// Matching first moments of the categorical entries (Salimans et al. 2016, "feature matching",
 /// on the output layer) restores them; under DP the shares are a release of their own, so they
-/// are noised and their event is composed into the budget.
+/// are noised and their event is composed into the budget. Per class, with continuous values
+/// binned, the same release is the label-conditional histograms a small table's label relation
+/// lives in (docs/models.md, "Small tables").
 ///
-/// Sensitivity: adding or removing one record changes each one-hot block by one unit in one
-/// entry and each null indicator by at most 1, so the count vector has L2 sensitivity √m for m
-/// blocks and indicators; noise N(0, (σ√m)²) per count makes it the sensitivity-1 Gaussian
-/// mechanism with noise multiplier σ.
+/// Sensitivity: adding or removing one record changes the counts of its own class only, and
+/// there each one-hot block (a binned continuous value is one) by one unit in one entry and each
+/// null indicator by at most 1, so the count vector has L2 sensitivity √m for m blocks and
+/// indicators; noise N(0, (σ√m)²) per count makes it the sensitivity-1 Gaussian mechanism with
+/// noise multiplier σ.
 struct CategoricalMarginals {
-    /// Generated-layout columns whose share is matched.
+    /// Columns of the extended layout (the generated layout, then `binCount` entries per binned
+    /// continuous value) whose share is matched.
     let columns: [Int]
-    /// Released shares of those columns (clamped to [0, 1]; one-hot blocks renormalised).
+    /// Released shares: `classCount` rows of `columns.count` values (clamped to [0, 1]; blocks
+    /// renormalised).
     let shares: [Float]
+    /// 1 for unconditional matching.
+    let classCount: Int
     let width: Int
+    /// Generated-layout column and (lower, upper) range of each binned continuous value.
+    let binnedValues: [(column: Int, lower: Float, upper: Float)]
+    let binCount: Int
 
-    /// Counts the entries of `rows` ([rowCount, width], generated layout) and releases them.
-    init?(layout: ModelLayout, rows: [Float], rowCount: Int, noiseMultiplier: Double?, random: RandomSource) {
+    var extendedWidth: Int { width + binnedValues.count * binCount }
+
+    /// Counts the entries of `rows` ([rowCount, width], generated layout), per class when
+    /// `classes` is given (one per row, in 0..<classCount), with each scaled value in
+    /// `binCount` equal-width bins of its range when `binCount` > 0, and releases them.
+    init?(layout: ModelLayout, rows: [Float], rowCount: Int, classes: [Int]? = nil, classCount: Int = 1,
+          binCount: Int = 0, noiseMultiplier: Double?, random: RandomSource) {
         var blocks: [Range<Int>] = []
         var indicators: [Int] = []
+        var binned: [(column: Int, lower: Float, upper: Float)] = []
         for span in layout.generatedSpans {
             switch span.kind {
             case .oneHot: blocks.append(span.range)
             case .modeSpecific: blocks.append((span.range.lowerBound + 1)..<span.range.upperBound)
             case .nullIndicator: indicators.append(span.range.lowerBound)
-            case .scaledValue: break
+            case .scaledValue(let lower, let upper): if binCount > 0 { binned.append((span.range.lowerBound, lower, upper)) }
             }
         }
-        guard !(blocks.isEmpty && indicators.isEmpty), rowCount > 0 else { return nil }
         width = layout.generatedWidth
-        var counts = [Double](repeating: 0, count: width)
-        for row in 0..<rowCount { for j in 0..<width { counts[j] += Double(rows[row * width + j]) } }
+        for (k, _) in binned.enumerated() {
+            blocks.append((width + k * binCount)..<(width + (k + 1) * binCount))
+        }
+        guard !(blocks.isEmpty && indicators.isEmpty), rowCount > 0 else { return nil }
+        binnedValues = binned
+        self.binCount = binCount
+        let classCount = classes == nil ? 1 : classCount
+        self.classCount = classCount
+        let extended = width + binned.count * binCount
+        var counts = [Double](repeating: 0, count: classCount * extended)
+        for row in 0..<rowCount {
+            let base = (classes?[row] ?? 0) * extended
+            for j in 0..<width { counts[base + j] += Double(rows[row * width + j]) }
+            for (k, value) in binned.enumerated() {
+                counts[base + width + k * binCount + Self.bin(rows[row * width + value.column], value, binCount)] += 1
+            }
+        }
         if let noiseMultiplier {
             let deviation = noiseMultiplier * Double(blocks.count + indicators.count).squareRoot()
-            for block in blocks { for j in block { counts[j] += deviation * random.nextGaussian() } }
-            for j in indicators { counts[j] += deviation * random.nextGaussian() }
+            for c in 0..<classCount {
+                for block in blocks { for j in block { counts[c * extended + j] += deviation * random.nextGaussian() } }
+                for j in indicators { counts[c * extended + j] += deviation * random.nextGaussian() }
+            }
         }
-        var shares = [Float](repeating: 0, count: width)
-        for block in blocks {
-            let clamped = block.map { Swift.max(0, counts[$0]) }
-            let total = clamped.reduce(0, +)
-            for (j, value) in zip(block, clamped) { shares[j] = Float(total > 0 ? value / total : 1 / Double(block.count)) }
-        }
-        for j in indicators { shares[j] = Float(Swift.min(1, Swift.max(0, counts[j] / Double(rowCount)))) }
         columns = blocks.flatMap { Array($0) } + indicators
-        self.shares = columns.map { shares[$0] }
+        var shares: [Float] = []
+        for c in 0..<classCount {
+            let base = c * extended
+            var values = [Float](repeating: 0, count: extended)
+            var blockTotals: [Double] = []
+            for block in blocks {
+                let clamped = block.map { Swift.max(0, counts[base + $0]) }
+                let total = clamped.reduce(0, +)
+                blockTotals.append(block.reduce(0) { $0 + counts[base + $1] })
+                for (j, value) in zip(block, clamped) { values[j] = Float(total > 0 ? value / total : 1 / Double(block.count)) }
+            }
+            // Indicator shares over the row count: public unconditionally, per class the mean of
+            // the class's noisy block totals (released numbers only).
+            let classRows = classes == nil || blockTotals.isEmpty
+                ? Double(rowCount) : Swift.max(1, blockTotals.reduce(0, +) / Double(blockTotals.count))
+            for j in indicators { values[j] = Float(Swift.min(1, Swift.max(0, counts[base + j] / classRows))) }
+            shares += columns.map { values[$0] }
+        }
+        self.shares = shares
     }
 
-    /// Σ_j (mean over rows of generated column j − released share j)² over the matched columns.
-    func loss(_ generated: Tensor) -> Tensor {
-        var mask = [Float](repeating: 0, count: width)
-        var target = [Float](repeating: 0, count: width)
-        for (column, share) in zip(columns, shares) { mask[column] = 1; target[column] = share }
-        // [rows, width] → [width]
-        let means = generated.mean(alongAxes: [0])
-        return ((means - Tensor(target)) * Tensor(mask)).squared().sum()
+    /// The bin of `value` among `count` equal-width bins of its range (ends clamped).
+    private static func bin(_ value: Float, _ range: (column: Int, lower: Float, upper: Float), _ count: Int) -> Int {
+        let position = (value - range.lower) / (range.upper - range.lower) * Float(count)
+        return Swift.min(count - 1, Swift.max(0, Int(position.rounded(.down))))
+    }
+
+    /// The generated rows with each binned value's soft bin memberships appended: entry b is
+    /// σ((v − e_b)/τ) − σ((v − e_{b+1})/τ) with the outer edges at ∓∞ (so the entries sum to 1),
+    /// τ a quarter of a bin, so the shares are differentiable in v.
+    private func extended(_ generated: Tensor) -> Tensor {
+        guard !binnedValues.isEmpty else { return generated }
+        var parts = [generated]
+        let rows = generated.shape[0]
+        for value in binnedValues {
+            let binWidth = (value.upper - value.lower) / Float(binCount)
+            let inner = (1..<binCount).map { value.lower + Float($0) * binWidth }
+            let v = generated.sliced(alongAxis: 1, value.column..<(value.column + 1))
+            let above = sigmoid((v - Tensor(shape: [1, binCount - 1], scalars: inner)) * (4 / binWidth))
+            let padded = Tensor.concatenate([Tensor(repeating: 1, shape: [rows, 1]), above, Tensor(zeros: [rows, 1])], alongAxis: 1)
+            let pieces = padded.split(sizes: [binCount, 1], alongAxis: 1), shifted = padded.split(sizes: [1, binCount], alongAxis: 1)
+            parts.append(pieces[0] - shifted[1])
+        }
+        return Tensor.concatenate(parts, alongAxis: 1)
+    }
+
+    /// Σ_c w_c Σ_j (share of entry j among the generated rows of class c − released share)²,
+    /// w_c the share of class c among the rows (unconditional: one class, weight 1). `classes`
+    /// gives each generated row's class when the matching is per class.
+    func loss(_ generated: Tensor, classes: [Int] = []) -> Tensor {
+        let rowsExtended = extended(generated)
+        let width = extendedWidth
+        guard classCount > 1 else {
+            var mask = [Float](repeating: 0, count: width)
+            var target = [Float](repeating: 0, count: width)
+            for (column, share) in zip(columns, shares) { mask[column] = 1; target[column] = share }
+            // [rows, width] → [width]
+            let means = rowsExtended.mean(alongAxes: [0])
+            return ((means - Tensor(target)) * Tensor(mask)).squared().sum()
+        }
+        let rows = generated.shape[0]
+        precondition(classes.count == rows, "one class per generated row")
+        var sizes = [Int](repeating: 0, count: classCount)
+        for c in classes { sizes[c] += 1 }
+        // averaging[c, i] = 1/size_c when row i has class c: averaging · rows = class means.
+        var averaging = [Float](repeating: 0, count: classCount * rows)
+        for (i, c) in classes.enumerated() { averaging[c * rows + i] = 1 / Float(sizes[c]) }
+        var target = [Float](repeating: 0, count: classCount * width)
+        var weights = [Float](repeating: 0, count: classCount * width)
+        for c in 0..<classCount where sizes[c] > 0 {
+            for (k, column) in columns.enumerated() {
+                target[c * width + column] = shares[c * columns.count + k]
+                weights[c * width + column] = Float(sizes[c]) / Float(rows)
+            }
+        }
+        let means = matmul(Tensor(shape: [classCount, rows], scalars: averaging), rowsExtended)
+        let difference = means - Tensor(shape: [classCount, width], scalars: target)
+        return (difference.squared() * Tensor(shape: [classCount, width], scalars: weights)).sum()
     }
 }

@@ -94,7 +94,8 @@ public final class TabularGANTrainer {
         case .differentiallyPrivate(let budget):
             plan = try PrivacyPlan(budget: budget, samplingProbability: samplingProbability, plannedSteps: plannedSteps,
                                    releasesLabelMarginal: isConditional, labelShare: configuration.labelMarginalBudgetShare,
-                                   releasesCategoricalMarginals: configuration.marginalMatchingWeight > 0 && layout.hasCategoricalEntries,
+                                   releasesCategoricalMarginals: configuration.marginalMatchingWeight > 0
+                                       && (layout.hasCategoricalEntries || configuration.marginalValueBins > 0),
                                    marginalShare: configuration.marginalBudgetShare,
                                    classifier: usesClassifier ? LabelClassifier.schedule(configuration: configuration, datasetSize: data.rowCount) : nil)
             lastEpsilon = 0
@@ -107,6 +108,8 @@ public final class TabularGANTrainer {
             : nil
         marginals = configuration.marginalMatchingWeight > 0
             ? CategoricalMarginals(layout: layout, rows: generatedRows, rowCount: data.rowCount,
+                                   classes: isConditional && configuration.marginalsPerClass ? classes : nil,
+                                   classCount: layout.classCount, binCount: configuration.marginalValueBins,
                                    noiseMultiplier: plan?.marginalNoiseMultiplier, random: privacyRandom)
             : nil
 
@@ -250,7 +253,7 @@ public final class TabularGANTrainer {
         if let auxiliary {
             loss = loss + crossEntropy(logits: auxiliary, labels: fakeClasses) * auxiliaryLossWeight
         }
-        if let marginals { loss = loss + marginals.loss(fake) * configuration.marginalMatchingWeight }
+        if let marginals { loss = loss + marginals.loss(fake, classes: fakeClasses) * configuration.marginalMatchingWeight }
         if let labelClassifier {
             loss = loss + labelClassifier.losses(fake, classes: fakeClasses).mean() * configuration.classifierGuidanceWeight
         }
