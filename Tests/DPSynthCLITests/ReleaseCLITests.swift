@@ -82,10 +82,17 @@ final class ReleaseCLITests: XCTestCase {
 
     func testSampleWritesANewSQLiteTableAndRefusesToOverwriteIt() throws {
         try fit(["--no-privacy"], output: path("m.dpsynth"))
-        try run(["sample", path("m.dpsynth"), "-n", "50", "--seed", "1", "-o", "sqlite:" + path("out.db"), "--table", "synthetic"])
+        // Both outputs stream the same chunks (8192 rows each): the same seed gives the same rows.
+        let rows = 20_000
+        try run(["sample", path("m.dpsynth"), "-n", "\(rows)", "--seed", "1", "-o", "sqlite:" + path("out.db"), "--table", "synthetic"])
+        try run(["sample", path("m.dpsynth"), "-n", "\(rows)", "--seed", "1", "-o", path("out.csv")])
         let released = try Schema.load(from: URL(fileURLWithPath: schema)).released
         let table = try Table.read(try DataSource(specification: "sqlite:" + path("out.db"), table: "synthetic"), schema: released)
-        XCTAssertEqual(table.rowCount, 50)
+        let csv = try Table.read(try DataSource(specification: path("out.csv")), schema: released)
+        XCTAssertEqual(table.rowCount, rows)
+        XCTAssertEqual(table.columns, csv.columns, "the SQLite rows equal the CSV rows")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix(".") }, [],
+                       "no temporary file left")
         XCTAssertEqual(failure(["sample", path("m.dpsynth"), "-n", "5", "-o", "sqlite:" + path("out.db"), "--table", "synthetic"]),
                        "\(path("out.db")) table 'synthetic' already exists; pass --force to replace it")
         XCTAssertEqual(failure(["sample", path("m.dpsynth"), "-n", "5", "-o", "sqlite:" + path("out.db")]),
