@@ -10,10 +10,8 @@ extension Table {
             case .identifiers(let v): return .identifiers(indices.map { v[$0] })
             }
         }
-        var copy = Table(unchecked: schema, columns: selected, rowCount: indices.count, source: source,
-                         rowOrigins: indices.map { rowOrigins[$0] }, originsAreLines: originsAreLines)
-        copy.unknownCategoryCounts = unknownCategoryCounts
-        return copy
+        return Table(unchecked: schema, columns: selected, rowCount: indices.count, source: source,
+                     rowOrigins: indices.map { rowOrigins[$0] }, originsAreLines: originsAreLines)
     }
 
     /// Splits the rows into a training part and a holdout part of `holdoutFraction` of the rows

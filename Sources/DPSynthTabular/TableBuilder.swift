@@ -32,7 +32,6 @@ struct TableBuilder {
     private(set) var identifiers: [[String?]] = []
     private(set) var origins: [Int] = []
     private(set) var rowCount = 0
-    private(set) var unknownCategoryCounts: [Int] = []
     private(set) var violations: [TabularError] = []
     private(set) var violationCount = 0
     private var pending: [(line: Int, column: Int, error: TabularError)] = []
@@ -62,13 +61,12 @@ struct TableBuilder {
         startNewTable()
     }
 
-    /// Empties the column storage, the origins and the unknown-category counts.
+    /// Empties the column storage and the origins.
     private mutating func startNewTable() {
         let count = schema.columns.count
         numbers = Array(repeating: [], count: count)
         codes = Array(repeating: [], count: count)
         identifiers = Array(repeating: [], count: count)
-        unknownCategoryCounts = Array(repeating: 0, count: count)
         origins = []
         rowCount = 0
     }
@@ -124,7 +122,8 @@ struct TableBuilder {
     }
 
     /// Parses categorical column `column` of every record of `batch`, appending codes to
-    /// `output` (−1 for missing).
+    /// `output` (−1 for missing, `ColumnValues.unknownCategoryCode` for an unknown label read as
+    /// missing).
     mutating func parseCodes(_ batch: CSVRecordBatch, column: Int, into output: inout [Int32]) throws {
         let parser = parsers[column]
         output.reserveCapacity(output.count + batch.recordCount)
@@ -132,10 +131,6 @@ struct TableBuilder {
             var code: Int32 = -1
             do {
                 code = try parser.parseCategory(text, unquotedEmpty: unquotedEmpty)
-                if code == ColumnParser.unknownAsMissing {
-                    unknownCategoryCounts[column] += 1
-                    code = -1
-                }
             } catch let problem as FieldProblem {
                 try report(problem, column: column, location: .line(batch.recordLines[record]))
             }
@@ -177,8 +172,8 @@ struct TableBuilder {
             numbers[column].append(value)
         case .category(let code): codes[column].append(code)
         case .identifier(let text): identifiers[column].append(text)
-        case .missing, .unknownCategoryAsMissing:
-            if case .unknownCategoryAsMissing = parsed { unknownCategoryCounts[column] += 1 }
+        case .unknownCategoryAsMissing: codes[column].append(ColumnValues.unknownCategoryCode)
+        case .missing:
             switch schema.columns[column].kind {
             case .continuous, .integer, .datetime: numbers[column].append(.nan)
             case .categorical, .ordinal, .boolean: codes[column].append(-1)
@@ -260,9 +255,8 @@ struct TableBuilder {
             case .identifier: return .identifiers(identifiers[index])
             }
         }
-        var table = Table(unchecked: schema, columns: columns, rowCount: rowCount, source: source,
+        let table = Table(unchecked: schema, columns: columns, rowCount: rowCount, source: source,
                           rowOrigins: origins, originsAreLines: originsAreLines)
-        table.unknownCategoryCounts = unknownCategoryCounts
         startNewTable()
         return table
     }

@@ -224,6 +224,9 @@ struct FitRun {
         for (index, name) in report.columnNames.enumerated() where report.clippedBelow[index] + report.clippedAbove[index] > 0 {
             reporter.message("note: column '\(name)': \(report.clippedBelow[index]) values below and \(report.clippedAbove[index]) above the schema bounds were clipped")
         }
+        for note in unknownCategoryNotes(columnNames: report.columnNames, counts: report.unknownCategoriesReadAsMissing) {
+            reporter.message(note)
+        }
         let trainer = try TabularGANTrainer(configuration: configuration, encoder: encoder, data: matrix,
                                             privacy: privacy, randomness: randomness)
         var reservation: LedgerReservation?

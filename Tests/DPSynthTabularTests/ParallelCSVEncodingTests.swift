@@ -10,8 +10,10 @@ final class ParallelCSVEncodingTests: XCTestCase {
     /// Category labels that need quoting: a delimiter, an escaped quote, line ends inside.
     private static let labels = ["plain", "a,b", "say \"hi\"", "two\nlines", "cr\r\nlf", " padded"]
 
-    private func schema(trimWhitespace: Bool) -> Schema {
-        Schema(name: "split", source: SourceFormat(trimWhitespace: trimWhitespace), columns: [
+    /// - Parameter unlistedLabels: what to do with a label outside `labels` (`generate`
+    ///   writes some when asked to).
+    private func schema(trimWhitespace: Bool, unlistedLabels: UnknownCategoryPolicy = .error) -> Schema {
+        Schema(name: "split", source: SourceFormat(trimWhitespace: trimWhitespace, unknownCategory: unlistedLabels), columns: [
             ColumnSchema(name: "id", kind: .identifier),
             ColumnSchema(name: "n", kind: .integer, nullable: true, bounds: Bounds(min: 0, max: 100, provenance: .public)),
             ColumnSchema(name: "label", kind: .categorical, nullable: true,
@@ -29,13 +31,15 @@ final class ParallelCSVEncodingTests: XCTestCase {
         var recordLines: [Int] = []
         /// Offsets where a blank line starts (a range may start there too), with their lines.
         var blankLineStarts: [Int: Int] = [:]
+        var unlistedLabelCount = 0
     }
 
     /// A CSV of `rows` records mixing LF, CRLF and CR line ends, blank lines, quoted fields
     /// holding delimiters, quotes and line ends, missing values, out-of-bound values, and
-    /// (when trimming) blanks around fields and between a CR and an LF.
+    /// (when trimming) blanks around fields and between a CR and an LF, and labels outside
+    /// the list when `unlistedLabels` (counted in `unlistedLabelCount`).
     private func generate(rows: Int, seed: UInt64, trimWhitespace: Bool, byteOrderMark: Bool,
-                          finalLineEnd: Bool) -> GeneratedCSV {
+                          finalLineEnd: Bool, unlistedLabels: Bool = false) -> GeneratedCSV {
         let random = SeededGenerator(seed: seed)
         func chance(_ p: Double) -> Bool { random.nextBernoulli(p) }
         func pick<T>(_ values: [T]) -> T { values[Int(random.next() % UInt64(values.count))] }
@@ -63,6 +67,9 @@ final class ParallelCSVEncodingTests: XCTestCase {
             fields.append(chance(0.1) ? "" : String(chance(0.05) ? 130 : Int(random.next() % 101)))
             if chance(0.1) {
                 fields.append("")
+            } else if unlistedLabels && chance(0.05) {
+                fields.append(pick(["unlisted", "\"not, listed\"", "PLAIN"]))
+                csv.unlistedLabelCount += 1
             } else {
                 let label = pick(Self.labels)
                 let needsQuotes = label.contains(",") || label.contains("\"") || label.contains("\n") || label.contains("\r")
@@ -102,9 +109,12 @@ final class ParallelCSVEncodingTests: XCTestCase {
     func testEveryWayOfSplittingGivesTheMatrixAndReportOfTheWholeTable() throws {
         let directory = try TemporaryDirectory()
         for (variant, (trim, mark, finalLineEnd)) in [(false, false, true), (false, true, false), (true, false, true), (true, true, false)].enumerated() {
-            let schema = schema(trimWhitespace: trim)
+            // Half the variants hold labels outside the list, read as missing and counted.
+            let unlisted = variant % 2 == 1
+            let schema = schema(trimWhitespace: trim, unlistedLabels: unlisted ? .mapToNull : .error)
             let encoder = try TableEncoder(schema: schema)
-            let csv = generate(rows: 300, seed: UInt64(10 + variant), trimWhitespace: trim, byteOrderMark: mark, finalLineEnd: finalLineEnd)
+            let csv = generate(rows: 300, seed: UInt64(10 + variant), trimWhitespace: trim, byteOrderMark: mark, finalLineEnd: finalLineEnd,
+                               unlistedLabels: unlisted)
             let url = try write(csv, in: directory)
             // Reference: the record-batch reader and the whole-table encoder.
             let table = try Table.read(.csv(url), schema: schema)
@@ -112,6 +122,12 @@ final class ParallelCSVEncodingTests: XCTestCase {
             XCTAssertEqual(table.rowOrigins, csv.recordLines, "variant \(variant): record lines")
             let whole = try encoder.encode(table)
             XCTAssertGreaterThan(whole.report.totalClipped, 0, "the data holds out-of-bound values")
+            XCTAssertEqual(whole.report.unknownCategoriesReadAsMissing, [0, 0, csv.unlistedLabelCount, 0, 0], "variant \(variant)")
+            XCTAssertEqual(table.unknownCategoryCounts, whole.report.unknownCategoriesReadAsMissing)
+            if unlisted { XCTAssertGreaterThan(csv.unlistedLabelCount, 5) }
+            // A selection of rows counts its own: the train part of a split, as `fit --holdout-fraction` encodes it.
+            let train = table.split(holdoutFraction: 0.3).train
+            XCTAssertEqual(try encoder.encode(train).report.unknownCategoriesReadAsMissing, train.unknownCategoryCounts)
             for chunkSize in [64, 997, 1 << 20] {
                 for targets in splitTargetSets(size: csv.bytes.count, seed: UInt64(variant)) {
                     // One thread takes the ranges in turn; two or three take them concurrently.

@@ -124,7 +124,8 @@ extension TableEncoder {
             let origin: (Int) -> RecordLocation = { .line(batch.line(ofRecord: $0)) }
             for (slot, column) in columns.enumerated() {
                 if case .categorical = codecs[column] {
-                    try encodeCategories(batch.codes(slot: slot), column: column, into: output, source: reader.source, origin: origin)
+                    try encodeCategories(batch.codes(slot: slot), column: column, into: output, report: &report,
+                                         source: reader.source, origin: origin)
                 } else {
                     try encodeNumbers(batch.numbers(slot: slot), column: column, into: output, report: &report, strict: strict,
                                       source: reader.source, origin: origin)

@@ -7,19 +7,38 @@ public struct SchemaCheckReport: Sendable {
     public let violations: [TabularError]
     /// All violations, including those beyond the first `limit`.
     public let violationCount: Int
+    /// Values outside the category list read as missing (`unknownCategory: mapToNull`), per
+    /// schema column: not violations, but the user should know.
+    public let unknownCategoriesReadAsMissing: [Int]
+    /// The schema's column names, for the notes.
+    public let columnNames: [String]
 
     public var isValid: Bool { violationCount == 0 }
 
-    /// The report as lines: each kept violation, then a count of the rest.
+    /// The report as lines: each kept violation, then a count of the rest, then a note per
+    /// column with unknown categories read as missing.
     public var text: String {
-        guard !isValid else { return "\(source): \(rowCount) rows match the schema" }
-        var lines = violations.map(\.description)
-        if violationCount > violations.count {
-            lines.append("… and \(violationCount - violations.count) more violations (\(violationCount) in all)")
+        var lines: [String] = []
+        if isValid {
+            lines.append("\(source): \(rowCount) rows match the schema")
         } else {
-            lines.append("\(violationCount) violation\(violationCount == 1 ? "" : "s") in \(rowCount) rows")
+            lines = violations.map(\.description)
+            if violationCount > violations.count {
+                lines.append("… and \(violationCount - violations.count) more violations (\(violationCount) in all)")
+            } else {
+                lines.append("\(violationCount) violation\(violationCount == 1 ? "" : "s") in \(rowCount) rows")
+            }
         }
+        lines += unknownCategoryNotes(columnNames: columnNames, counts: unknownCategoriesReadAsMissing)
         return lines.joined(separator: "\n")
+    }
+}
+
+/// One note per column with values outside its category list read as missing, as `fit` and
+/// `schema check` print them.
+public func unknownCategoryNotes(columnNames: [String], counts: [Int]) -> [String] {
+    zip(columnNames, counts).filter { $0.1 > 0 }.map { name, count in
+        "note: column '\(name)': \(count) value\(count == 1 ? "" : "s") outside the category list read as missing (unknownCategory: mapToNull)"
     }
 }
 
@@ -34,22 +53,28 @@ extension Schema {
         var structural: [TabularError] = []
         var structuralCount = 0
         var rowCount = 0
-        let builder = try Table.forEachChunk(of: source, schema: self, handling: .collect(limit: limit), checkBounds: true,
+        var unknown = Array(repeating: 0, count: columns.count)
+        func count(_ table: Table) {
+            for (index, value) in table.unknownCategoryCounts.enumerated() { unknown[index] += value }
+        }
+        var builder = try Table.forEachChunk(of: source, schema: self, handling: .collect(limit: limit), checkBounds: true,
                                              recordProblems: { error in
                                                  structuralCount += 1
                                                  if structural.count < limit { structural.append(error) }
                                              }) { builder, isLines in
             // Only the violations matter: release the values batch by batch.
             rowCount += builder.rowCount
-            _ = builder.makeTable(originsAreLines: isLines)
+            count(builder.makeTable(originsAreLines: isLines))
         }
         rowCount += builder.rowCount
+        count(builder.makeTable(originsAreLines: true))
         // Both lists are in file order; merge them stably by line.
         let violations = (builder.violations + structural).enumerated()
             .sorted { (line(of: $0.element), $0.offset) < (line(of: $1.element), $1.offset) }.map(\.element)
         return SchemaCheckReport(source: source.displayName, rowCount: rowCount,
                                  violations: Array(violations.prefix(limit)),
-                                 violationCount: builder.violationCount + structuralCount)
+                                 violationCount: builder.violationCount + structuralCount,
+                                 unknownCategoriesReadAsMissing: unknown, columnNames: columns.map(\.name))
     }
 }
 
