@@ -14,6 +14,31 @@ extension Table {
                      rowOrigins: indices.map { rowOrigins[$0] }, originsAreLines: originsAreLines)
     }
 
+    /// The rows of `parts` (tables of one schema and source, at least one) one after another.
+    init(joining parts: [Table]) {
+        precondition(!parts.isEmpty, "nothing to join")
+        let first = parts[0]
+        if parts.count == 1 { self = first; return }
+        let columns = first.columns.indices.map { index -> ColumnValues in
+            switch first.columns[index] {
+            case .numbers: return .numbers(parts.flatMap { part -> [Double] in
+                guard case .numbers(let values) = part.columns[index] else { preconditionFailure("storage differs") }
+                return values
+            })
+            case .categories: return .categories(parts.flatMap { part -> [Int32] in
+                guard case .categories(let codes) = part.columns[index] else { preconditionFailure("storage differs") }
+                return codes
+            })
+            case .identifiers: return .identifiers(parts.flatMap { part -> [String?] in
+                guard case .identifiers(let values) = part.columns[index] else { preconditionFailure("storage differs") }
+                return values
+            })
+            }
+        }
+        self.init(unchecked: first.schema, columns: columns, rowCount: parts.map(\.rowCount).reduce(0, +), source: first.source,
+                  rowOrigins: parts.flatMap(\.rowOrigins), originsAreLines: first.originsAreLines)
+    }
+
     /// Splits the rows into a training part and a holdout part of `holdoutFraction` of the rows
     /// (rounded), chosen by a seeded shuffle so that `fit --holdout-fraction F` and
     /// `audit --holdout-fraction F` on the same file hold out the same rows. Both parts keep

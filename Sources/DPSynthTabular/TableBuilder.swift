@@ -35,6 +35,10 @@ struct TableBuilder {
     private(set) var violations: [TabularError] = []
     private(set) var violationCount = 0
     private var pending: [(line: Int, column: Int, error: TabularError)] = []
+    /// Under `.stopAtFirst`, the first problem of the batch (or row) being appended, by line and
+    /// then field position. Columns are parsed one after another, so it is thrown once all are:
+    /// the file's first problem, as the streamed encoder (`TableEncoder.encodeCSV`) reports it.
+    private var firstProblem: (line: Int, position: Int, error: TabularError)?
     private var pendingPerColumn: [Int] = []
 
     /// Matches the source's column names to the schema's: every schema column must be in the
@@ -96,6 +100,7 @@ struct TableBuilder {
                 }
             }
         }
+        try throwFirstProblem()
         origins.append(contentsOf: batch.recordLines)
         rowCount += batch.recordCount
         flushViolations()
@@ -143,6 +148,7 @@ struct TableBuilder {
         for column in schema.columns.indices {
             try store(fields[fieldPositions[column]], column: column, location: .row(origin))
         }
+        try throwFirstProblem()
         origins.append(origin)
         rowCount += 1
         flushViolations()
@@ -224,7 +230,12 @@ struct TableBuilder {
     private mutating func record(column: Int, location: RecordLocation, _ error: TabularError) throws {
         switch handling {
         case .stopAtFirst:
-            throw error
+            let line: Int
+            switch location { case .line(let n), .row(let n): line = n }
+            let position = fieldPositions[column]
+            if firstProblem.map({ (line, position) < ($0.line, $0.position) }) ?? true {
+                firstProblem = (line, position, error)
+            }
         case .collect(let limit):
             violationCount += 1
             pendingPerColumn[column] += 1
@@ -234,6 +245,13 @@ struct TableBuilder {
                 pending.append((line, column, error))
             }
         }
+    }
+
+    /// Throws the first problem of the records just appended, if any (`.stopAtFirst`).
+    private mutating func throwFirstProblem() throws {
+        guard let problem = firstProblem else { return }
+        firstProblem = nil
+        throw problem.error
     }
 
     /// Moves the collected violations of the rows read so far into `violations`, in order of

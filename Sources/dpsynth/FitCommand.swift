@@ -172,7 +172,7 @@ struct FitRun {
             throw ValidationError("an AC-GAN needs a label column: mark one with \"role\": \"label\" in \(schemaPath) or pass --label COL (or use --model gan)")
         }
         source = try DataSource(specification: data, table: tableName, query: query)
-        var table = try Table.read(source, schema: schema)
+        var table = try Table.read(source, schema: schema, threadCount: Engine.threadCount)
         if let holdoutFraction { table = table.split(holdoutFraction: holdoutFraction).train }
         fingerprint = try DatasetFingerprint(contentsOf: dataFileURL(source))
         randomness = seed.map { .seeded($0) } ?? .secure
@@ -203,7 +203,7 @@ struct FitRun {
                     """)
                 }
                 // Re-read so the rows are typed by the final schema (bounds, categories).
-                table = try Table.read(source, schema: schema)
+                table = try Table.read(source, schema: schema, threadCount: Engine.threadCount)
                 if let holdoutFraction { table = table.split(holdoutFraction: holdoutFraction).train }
             }
             privacy = .differentiallyPrivate(PrivacyBudget(

@@ -1,11 +1,12 @@
 import DPSynthRandom
+import DPSynthTestSupport
 import Foundation
 import XCTest
 @testable import DPSynthTabular
 
-/// `TableEncoder.encodeCSV` splits a file into byte ranges read on separate threads: the
-/// matrix, the clip counts and the first error must not depend on where the splits fall, how
-/// many there are, or how the chunks cut the records.
+/// `TableEncoder.encodeCSV` and `Table.read` split a file into byte ranges read on separate
+/// threads: the table, the matrix, the clip counts and the first error must not depend on where
+/// the splits fall, how many there are, or how the chunks cut the records.
 final class ParallelCSVEncodingTests: XCTestCase {
     /// Category labels that need quoting: a delimiter, an escaped quote, line ends inside.
     private static let labels = ["plain", "a,b", "say \"hi\"", "two\nlines", "cr\r\nlf", " padded"]
@@ -116,8 +117,8 @@ final class ParallelCSVEncodingTests: XCTestCase {
             let csv = generate(rows: 300, seed: UInt64(10 + variant), trimWhitespace: trim, byteOrderMark: mark, finalLineEnd: finalLineEnd,
                                unlistedLabels: unlisted)
             let url = try write(csv, in: directory)
-            // Reference: the record-batch reader and the whole-table encoder.
-            let table = try Table.read(.csv(url), schema: schema)
+            // Reference: the record-batch reader on one thread (one range) and the whole-table encoder.
+            let table = try Table.read(.csv(url), schema: schema, threadCount: 1)
             XCTAssertEqual(table.rowCount, 300)
             XCTAssertEqual(table.rowOrigins, csv.recordLines, "variant \(variant): record lines")
             let whole = try encoder.encode(table)
@@ -135,7 +136,60 @@ final class ParallelCSVEncodingTests: XCTestCase {
                                                       splitTargets: targets)
                     XCTAssertEqual(split.matrix, whole.matrix, "variant \(variant), chunk \(chunkSize), splits \(targets.prefix(5))")
                     XCTAssertEqual(split.report, whole.report, "variant \(variant), chunk \(chunkSize), splits \(targets.prefix(5))")
+                    let read = try Table.readCSV(url, schema: schema, threadCount: 1 + targets.count % 3, chunkSize: chunkSize,
+                                                 splitTargets: targets)
+                    XCTAssertEqual(read.columns, table.columns, "variant \(variant), chunk \(chunkSize), splits \(targets.prefix(5))")
+                    XCTAssertEqual(read.rowOrigins, table.rowOrigins, "variant \(variant), chunk \(chunkSize), splits \(targets.prefix(5))")
                 }
+            }
+        }
+    }
+
+    /// The shared datasets with their schemas (pbc has missing values): `fit`'s reader (the
+    /// table read on several threads, then encoded), the streamed encoder and the one-thread
+    /// reader give the same table, matrix and report; a bad row late in the file gives the same
+    /// message on every path.
+    func testSharedDatasetsGiveTheSameMatrixOnEveryPath() throws {
+        let directory = try TemporaryDirectory()
+        for name in ["gbsg2", "pbc", "flchain"] {
+            let url = SharedData.url("data/\(name).csv")
+            let schema = try Schema.load(from: SharedData.repositoryRoot.appendingPathComponent("Schemas/\(name).json"))
+            let encoder = try TableEncoder(schema: schema)
+            let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber).intValue
+            let splits = [size / 5, size / 2, size / 2 + 3, 4 * size / 5]
+            let table = try Table.read(.csv(url), schema: schema, threadCount: 1)
+            if name == "pbc" {
+                XCTAssertTrue(table.columns.contains { if case .numbers(let values) = $0 { return values.contains { $0.isNaN } } else { return false } },
+                              "pbc holds missing values")
+            }
+            let whole = try encoder.encode(table)
+            let read = try Table.readCSV(url, schema: schema, threadCount: 2, chunkSize: 4_096, splitTargets: splits)
+            XCTAssertEqual(read.columns, table.columns, name)
+            XCTAssertEqual(read.rowOrigins, table.rowOrigins, name)
+            let readEncoded = try encoder.encode(read)
+            XCTAssertEqual(readEncoded.matrix, whole.matrix, name)
+            XCTAssertEqual(readEncoded.report, whole.report, name)
+            let streamed = try encoder.encodeCSV(url, strict: false, threadCount: 2, chunkSize: 4_096, splitTargets: splits)
+            XCTAssertEqual(streamed.matrix, whole.matrix, name)
+            XCTAssertEqual(streamed.report, whole.report, name)
+
+            // Break a numeric field of a row three quarters down the file.
+            var lines = try String(contentsOf: url, encoding: .utf8).components(separatedBy: "\n")
+            let row = 3 * (lines.count - 1) / 4
+            let column = try XCTUnwrap(schema.columns.firstIndex { $0.isModelled && ($0.kind == .continuous || $0.kind == .integer) })
+            let position = try XCTUnwrap(lines[0].components(separatedBy: ",").firstIndex { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) == schema.columns[column].name })
+            var fields = lines[row].components(separatedBy: ",")
+            fields[position] = "4O"
+            lines[row] = fields.joined(separator: ",")
+            let bad = try directory.file("\(name).csv", lines.joined(separator: "\n"))
+            var expected = ""
+            XCTAssertThrowsError(try Table.read(.csv(bad), schema: schema, threadCount: 1)) { expected = "\($0)" }
+            XCTAssertTrue(expected.hasPrefix("\(bad.path) line \(row + 1), column '\(schema.columns[column].name)': expected "), expected)
+            XCTAssertThrowsError(try Table.readCSV(bad, schema: schema, threadCount: 2, chunkSize: 4_096, splitTargets: splits)) {
+                XCTAssertEqual("\($0)", expected, name)
+            }
+            XCTAssertThrowsError(try encoder.encodeCSV(bad, strict: false, threadCount: 2, chunkSize: 4_096, splitTargets: splits)) {
+                XCTAssertEqual("\($0)", expected, name)
             }
         }
     }
@@ -239,7 +293,7 @@ final class ParallelCSVEncodingTests: XCTestCase {
                 }
                 if first != .outOfBounds {
                     // The record-batch reader agrees on the message.
-                    XCTAssertThrowsError(try Table.read(.csv(reference), schema: schema)) { error in
+                    XCTAssertThrowsError(try Table.read(.csv(reference), schema: schema, threadCount: 1)) { error in
                         XCTAssertEqual("\(error)".replacingOccurrences(of: "first.csv", with: "both.csv"), expected)
                     }
                 }
@@ -251,6 +305,12 @@ final class ParallelCSVEncodingTests: XCTestCase {
                         XCTAssertThrowsError(try encoder.encodeCSV(url, strict: true, threadCount: 1 + targets.count % 3, chunkSize: chunkSize,
                                                                    splitTargets: targets)) { error in
                             XCTAssertEqual("\(error)", expected, "\(first) then \(second), chunk \(chunkSize), splits \(targets)")
+                        }
+                        // Reading into a table leaves bounds to the encoder: an out-of-bound value is not its error.
+                        guard first != .outOfBounds && second != .outOfBounds else { continue }
+                        XCTAssertThrowsError(try Table.readCSV(url, schema: schema, threadCount: 1 + targets.count % 3, chunkSize: chunkSize,
+                                                               splitTargets: targets)) { error in
+                            XCTAssertEqual("\(error)", expected, "read: \(first) then \(second), chunk \(chunkSize), splits \(targets)")
                         }
                     }
                 }
@@ -319,7 +379,7 @@ final class ParallelCSVEncodingTests: XCTestCase {
         let directory = try TemporaryDirectory()
         let encoder = try TableEncoder(schema: schema(trimWhitespace: false))
         let csv = generate(rows: 60_000, seed: 40, trimWhitespace: false, byteOrderMark: false, finalLineEnd: true)
-        XCTAssertGreaterThan(csv.bytes.count, 2 * TableEncoder.minimumBytesPerRange)
+        XCTAssertGreaterThan(csv.bytes.count, 2 * CSVRangeReading.minimumBytesPerRange)
         let url = try write(csv, in: directory)
         let one = try encoder.encode(.csv(url), threadCount: 1)
         XCTAssertEqual(one.matrix.rowCount, 60_000)

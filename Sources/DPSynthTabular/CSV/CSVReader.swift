@@ -145,9 +145,7 @@ public final class CSVReader {
             if batch.recordCount > 0 { return batch }
         }
         state.pointee.batch.removeCompletedRecords()
-        while state.pointee.batch.recordCount < minimumRecords && canParseMore {
-            try parseNextChunk()
-        }
+        try fillBatch(minimumRecords: minimumRecords)
         // Readers of a batch look at its complete records only; the fields of a record still
         // open at the end of the chunk stay for the next call.
         if state.pointee.batch.recordCount > 0 { return state.pointee.batch }
@@ -164,12 +162,28 @@ public final class CSVReader {
         }
         while true {
             state.pointee.batch.removeCompletedRecords()
-            while state.pointee.batch.recordCount < minimumRecords && canParseMore { try parseNextChunk() }
+            try fillBatch(minimumRecords: minimumRecords)
             guard state.pointee.batch.recordCount > 0 else {
                 try state.pointee.throwPendingError(source: source)
                 return
             }
             try body(state.pointee.batch)
+        }
+    }
+
+    /// Parses chunks until the batch holds `minimumRecords` complete records or the input ends.
+    /// A parse error met after complete records waits for the next call, so those records are
+    /// handed out first and a problem among them is reported before it: the file's first
+    /// problem comes first, whatever the chunk size.
+    private func fillBatch(minimumRecords: Int) throws {
+        while state.pointee.batch.recordCount < minimumRecords && canParseMore {
+            do {
+                try parseNextChunk()
+            } catch {
+                guard state.pointee.batch.recordCount > 0 else { throw error }
+                deferredError = error
+                return
+            }
         }
     }
 
