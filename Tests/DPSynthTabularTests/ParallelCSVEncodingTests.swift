@@ -318,6 +318,32 @@ final class ParallelCSVEncodingTests: XCTestCase {
         }
     }
 
+    /// `schema check` reads the ranges on their own threads and keeps each range's first
+    /// violations: the report (first violations, counts, rows) is the one-thread report.
+    func testSchemaCheckReportsTheSameWhateverTheSplit() throws {
+        let directory = try TemporaryDirectory()
+        let schema = schema(trimWhitespace: false, unlistedLabels: .mapToNull)
+        let problems: [(record: Int, problem: Problem)] = [(3, .malformedNumber), (40, .tooFewFields), (41, .outOfBounds),
+                                                          (150, .malformedNumber), (151, .tooFewFields), (152, .outOfBounds),
+                                                          (153, .unknownCategory), (390, .outOfBounds), (399, .tooFewFields)]
+        let text = simpleFile(rows: 400, problems: problems)
+        let url = try directory.file("check.csv", text)
+        let size = text.utf8.count
+        for limit in [2, 5, 20] {
+            let reference = try schema.check(.csv(url), limit: limit, threadCount: 1, splitTargets: [])
+            XCTAssertEqual(reference.violationCount, 8, "the unknown label is read as missing, not a violation")
+            XCTAssertEqual(reference.unknownCategoriesReadAsMissing, [0, 0, 1, 0, 0])
+            XCTAssertEqual(reference.rowCount, 397, "records with the wrong field count are not rows")
+            for targets in [[size / 2], [size / 4, size / 2, 3 * size / 4], Array(stride(from: 0, to: size, by: 700))] {
+                let split = try schema.check(.csv(url), limit: limit, threadCount: 2, splitTargets: targets)
+                XCTAssertEqual(split.text, reference.text, "limit \(limit), splits \(targets)")
+                XCTAssertEqual(split.violationCount, reference.violationCount)
+                XCTAssertEqual(split.rowCount, reference.rowCount)
+                XCTAssertEqual(split.unknownCategoriesReadAsMissing, reference.unknownCategoriesReadAsMissing)
+            }
+        }
+    }
+
     func testProblemsAfterQuotedLineEndsKeepTheirLines() throws {
         let directory = try TemporaryDirectory()
         let schema = schema(trimWhitespace: false)

@@ -24,14 +24,19 @@ struct CSVRangeReading {
     let ranges: [CSVByteRange]
     private let url: URL
     private let context: CSVReader.RangeContext
+    private let onWrongFieldCount: ((_ range: Int) -> (TabularError) -> Void)?
 
     /// Reads the header and splits the rest of the file.
     /// - Parameters:
     ///   - chunkSize: bytes per `csv_parse` call (small in tests, to cross chunks).
     ///   - splitTargets: where to split the file (byte offsets; each split falls after the next
     ///     record end) instead of the default: tests force awkward splits.
-    init(_ url: URL, schema: Schema, threadCount: Int, chunkSize: Int = 1 << 20, splitTargets: [Int]? = nil) throws {
-        let reader = try Table.csvReader(for: url, schema: schema, chunkSize: chunkSize)
+    ///   - onWrongFieldCount: when given, each range's reader skips a record with the wrong
+    ///     number of fields and reports it to the handler made for that range (schema check),
+    ///     instead of stopping.
+    init(_ url: URL, schema: Schema, threadCount: Int, chunkSize: Int = 1 << 20, splitTargets: [Int]? = nil,
+         onWrongFieldCount: ((_ range: Int) -> (TabularError) -> Void)? = nil) throws {
+        let reader = try Table.csvReader(for: url, schema: schema, chunkSize: chunkSize, onWrongFieldCount: onWrongFieldCount?(0))
         ranges = try CSVReader.byteRanges(of: url, source: reader.source,
                                           splitTargets: (splitTargets ?? Self.defaultSplitTargets(of: url, threadCount: threadCount))
                                               .map { max($0, reader.bytesRead - 1) },
@@ -40,6 +45,7 @@ struct CSVRangeReading {
         headerReader = reader
         context = reader.rangeContext
         self.url = url
+        self.onWrongFieldCount = onWrongFieldCount
     }
 
     /// At most this many records start in range `index`. The first range's bound counts the
@@ -64,7 +70,9 @@ struct CSVRangeReading {
                 let work = { (_: Int) in
                     while let index = queue.next() {
                         outcomes[index] = Swift.Result {
-                            let reader = index == 0 ? headerReader : try CSVReader(range: ranges[index], of: url, context: context)
+                            let reader = index == 0 ? headerReader
+                                : try CSVReader(range: ranges[index], of: url, context: context,
+                                                onWrongFieldCount: onWrongFieldCount?(index))
                             return try body(index, reader) { queue.hasFailure(before: index) }
                         }
                         if case .failure = outcomes[index] { queue.recordFailure(of: index) }

@@ -92,9 +92,11 @@ public final class CSVReader {
     /// A reader of the records in `range` of `url`, whose header a reader with `context` has
     /// read: it starts in the state that reader would be in at `range.bytes.lowerBound` (a
     /// record boundary), so its line numbers are the file's, and stops at the range's end.
-    convenience init(range: CSVByteRange, of url: URL, context: RangeContext) throws {
+    /// `onWrongFieldCount` as for a reader of the whole file (called on the range's thread).
+    convenience init(range: CSVByteRange, of url: URL, context: RangeContext,
+                     onWrongFieldCount: ((TabularError) -> Void)? = nil) throws {
         try self.init(opening: url, source: context.source, delimiter: context.delimiter, trimWhitespace: context.trimWhitespace,
-                      chunkSize: context.chunkSize, onWrongFieldCount: nil)
+                      chunkSize: context.chunkSize, onWrongFieldCount: onWrongFieldCount)
         header = context.header
         state.pointee.expectedFieldCount = header.count
         state.pointee.line = range.firstLine
