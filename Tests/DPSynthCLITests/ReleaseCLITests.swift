@@ -145,6 +145,7 @@ final class ReleaseCLITests: XCTestCase {
         let message = failure(["fit", data, "--schema", schema, "--epsilon", "1", "--epochs", "1", "--seed", "1",
                                "--ledger", ledgerURL.path, "-o", path("m.dpsynth")])
         XCTAssertTrue(message.hasPrefix("refused before training: dataset \(dataset.hexDigest.prefix(12))… has spent ε = "), message)
+        XCTAssertTrue(message.contains(" (1 unsettled reservation of running or interrupted fits included; see `dpsynth ledger show`) of its budget ε = 1.3"), message)
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("m.dpsynth")))
         let shown = try XCTUnwrap(try DPSynthCommand.parseAsRoot(["ledger", "show", "--ledger", ledgerURL.path]) as? LedgerShowCommand).output()
         XCTAssertTrue(shown.contains("over 0 release(s) and 1 unsettled reservation(s)"), shown)

@@ -127,7 +127,7 @@ final class LedgerTests: XCTestCase {
         try ledger.settle(try ledger.reserve(try planned(training, label: "second")), with: try planned(training, label: "second"))
         let spent = try ledger.spending(for: dataset).epsilon
         XCTAssertThrowsError(try ledger.reserve(try planned(facts(steps: 5000), label: "too much"))) { error in
-            guard case .budgetExceeded(let fingerprint, let budget, let delta, let spentEpsilon, let projectedEpsilon) = error as? LedgerError else {
+            guard case .budgetExceeded(let fingerprint, let budget, let delta, let spentEpsilon, let projectedEpsilon, let reservations) = error as? LedgerError else {
                 return XCTFail("\(error)")
             }
             XCTAssertEqual(fingerprint, dataset.hexDigest)
@@ -135,6 +135,7 @@ final class LedgerTests: XCTestCase {
             XCTAssertEqual(delta, 1e-5)
             XCTAssertEqual(spentEpsilon, spent, accuracy: 1e-12)
             XCTAssertGreaterThan(projectedEpsilon, 3)
+            XCTAssertEqual(reservations, 0)
             XCTAssertTrue("\(error)".hasPrefix("refused before training: dataset \(dataset.hexDigest.prefix(12))… has spent ε = "), "\(error)")
         }
         XCTAssertEqual(try ledger.releases(for: dataset, includingWithdrawn: true).map(\.label), ["first", "second"],

@@ -42,7 +42,7 @@ extension BudgetLedger {
                 let before = try spending(for: dataset, delta: planned.delta, accountant: kind)
                 throw LedgerError.budgetExceeded(fingerprint: dataset.hexDigest, budgetEpsilon: budget.epsilon,
                                                  delta: budget.delta, spentEpsilon: before.epsilon,
-                                                 projectedEpsilon: after.epsilon)
+                                                 projectedEpsilon: after.epsilon, reservationCount: before.reservationCount)
             }
             var reservation = planned
             reservation.status = .reserved(holder: holder)
