@@ -15,28 +15,37 @@ extension Table {
     }
 
     /// The rows of `parts` (tables of one schema and source, at least one) one after another.
-    init(joining parts: [Table]) {
+    /// Each column is joined and then released from the parts, so the peak is the table plus
+    /// one column's parts, not two tables.
+    init(joining parts: consuming [Table]) {
         precondition(!parts.isEmpty, "nothing to join")
-        let first = parts[0]
-        if parts.count == 1 { self = first; return }
-        let columns = first.columns.indices.map { index -> ColumnValues in
-            switch first.columns[index] {
-            case .numbers: return .numbers(parts.flatMap { part -> [Double] in
-                guard case .numbers(let values) = part.columns[index] else { preconditionFailure("storage differs") }
-                return values
-            })
-            case .categories: return .categories(parts.flatMap { part -> [Int32] in
-                guard case .categories(let codes) = part.columns[index] else { preconditionFailure("storage differs") }
-                return codes
-            })
-            case .identifiers: return .identifiers(parts.flatMap { part -> [String?] in
-                guard case .identifiers(let values) = part.columns[index] else { preconditionFailure("storage differs") }
-                return values
-            })
+        if parts.count == 1 { self = parts[0]; return }
+        let (schema, source, originsAreLines) = (parts[0].schema, parts[0].source, parts[0].originsAreLines)
+        let rowCount = parts.map(\.rowCount).reduce(0, +)
+        func joined<Value>(_ index: Int, _ values: (ColumnValues) -> [Value], empty: ColumnValues) -> [Value] {
+            var result: [Value] = []
+            result.reserveCapacity(rowCount)
+            for part in parts.indices {
+                result += values(parts[part].columns[index])
+                parts[part].columns[index] = empty
+            }
+            return result
+        }
+        let columns = schema.columns.indices.map { index -> ColumnValues in
+            switch parts[0].columns[index] {
+            case .numbers:
+                return .numbers(joined(index, { if case .numbers(let v) = $0 { return v } else { preconditionFailure("storage differs") } },
+                                       empty: .numbers([])))
+            case .categories:
+                return .categories(joined(index, { if case .categories(let v) = $0 { return v } else { preconditionFailure("storage differs") } },
+                                          empty: .categories([])))
+            case .identifiers:
+                return .identifiers(joined(index, { if case .identifiers(let v) = $0 { return v } else { preconditionFailure("storage differs") } },
+                                           empty: .identifiers([])))
             }
         }
-        self.init(unchecked: first.schema, columns: columns, rowCount: parts.map(\.rowCount).reduce(0, +), source: first.source,
-                  rowOrigins: parts.flatMap(\.rowOrigins), originsAreLines: first.originsAreLines)
+        self.init(unchecked: schema, columns: columns, rowCount: rowCount, source: source,
+                  rowOrigins: parts.flatMap(\.rowOrigins), originsAreLines: originsAreLines)
     }
 
     /// Splits the rows into a training part and a holdout part of `holdoutFraction` of the rows
