@@ -215,7 +215,12 @@ final class LedgerTests: XCTestCase {
             return XCTFail("not stored as a reservation")
         }
         XCTAssertEqual(holder, .current)
+        XCTAssertNotNil(holder.processStart, "Linux has /proc")
         XCTAssertEqual(holder.isRunning, true)
+        // The same process id started at another time (reused after the holder died, or after a
+        // reboot) is not the holder.
+        XCTAssertEqual(ReservationHolder(processID: getpid(), host: holder.host, processStart: "another-boot/1").isRunning, false)
+        XCTAssertNil(ReservationHolder(processID: getpid(), host: "elsewhere.example").isRunning, "another host cannot be checked")
 
         let actual = try planned(facts(steps: 400), label: "run")
         try ledger.settle(reservation, with: actual)

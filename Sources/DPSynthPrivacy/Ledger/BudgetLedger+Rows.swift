@@ -46,6 +46,7 @@ extension BudgetLedger {
             .text(state.rawValue), reservedAt.map { .text(Self.timestamp($0)) } ?? .null,
             withdrawnAt.map { .text(Self.timestamp($0)) } ?? .null,
             holder.map { .integer(Int($0.processID)) } ?? .null, holder.map { .text($0.host) } ?? .null,
+            holder?.processStart.map { .text($0) } ?? .null,
         ]
     }
 
@@ -87,7 +88,9 @@ extension BudgetLedger {
         var holder: ReservationHolder?
         if !statement.isNull(column("holder_process_id")) {
             holder = ReservationHolder(processID: Int32(truncatingIfNeeded: statement.integer(column("holder_process_id"))),
-                                       host: statement.text(column("holder_host")))
+                                       host: statement.text(column("holder_host")),
+                                       processStart: statement.isNull(column("holder_process_start"))
+                                           ? nil : statement.text(column("holder_process_start")))
         }
         let status: LedgerRelease.Status
         switch (LedgerSchema.State(rawValue: state), holder) {

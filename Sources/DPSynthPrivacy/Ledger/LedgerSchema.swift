@@ -36,14 +36,15 @@ enum LedgerSchema {
         """,
         // 2: reservations. A release row is 'settled' (every row of a version-1 ledger), 'reserved'
         // (a planned spend held by a running fit) or 'withdrawn' (a reservation a user declared
-        // unused); the holder's process id and host let `ledger show` flag a reservation whose
-        // process is gone.
+        // unused); the holder's process id, host and start let `ledger show` flag a reservation
+        // whose process is gone.
         """
         ALTER TABLE releases ADD COLUMN state TEXT NOT NULL DEFAULT 'settled';
         ALTER TABLE releases ADD COLUMN reserved_at TEXT;
         ALTER TABLE releases ADD COLUMN withdrawn_at TEXT;
         ALTER TABLE releases ADD COLUMN holder_process_id INTEGER;
         ALTER TABLE releases ADD COLUMN holder_host TEXT;
+        ALTER TABLE releases ADD COLUMN holder_process_start TEXT;
         """,
     ]
 
@@ -55,6 +56,7 @@ enum LedgerSchema {
         "fingerprint", "recorded_at", "label", "sampling_probability", "noise_multiplier", "clipping_norm", "steps",
         "noise_secure", "delta", "schema_epsilon", "schema_delta", "event_json", "rdp_orders", "rdp_curve",
         "epsilon_rdp", "epsilon_pld", "state", "reserved_at", "withdrawn_at", "holder_process_id", "holder_host",
+        "holder_process_start",
     ]
 
     /// The stored spellings of `LedgerRelease.Status`.
