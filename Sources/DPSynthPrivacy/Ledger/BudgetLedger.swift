@@ -59,8 +59,9 @@ public final class BudgetLedger {
         try prepareSchema()
     }
 
-    /// Checks that the file is a DPSynth ledger (or empty) and creates the tables, all in one
-    /// write transaction, so two processes opening a new ledger at once cannot see it half made.
+    /// Checks that the file is a DPSynth ledger (or empty) and creates or migrates the tables to
+    /// `LedgerSchema.version`, all in one write transaction, so two processes opening a new or an
+    /// older ledger at once cannot see it half made, and a failed migration changes nothing.
     private func prepareSchema() throws {
         // BEGIN IMMEDIATE reads the header: that is where SQLite notices a file that is not a database.
         try connection.immediateTransaction {

@@ -19,12 +19,6 @@ public struct LedgerRelease: Equatable {
         /// A reservation withdrawn at `at` by a user who declared that no training happened:
         /// kept for the record, counted for nothing.
         case withdrawn(at: Date, holder: ReservationHolder)
-
-        /// Whether the entry counts towards the dataset's spending.
-        public var counts: Bool {
-            if case .withdrawn = self { return false }
-            return true
-        }
     }
 
     /// The entry's id in the ledger (nil until stored); `ledger show` prints it.
