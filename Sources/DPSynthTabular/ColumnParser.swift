@@ -150,7 +150,7 @@ final class ColumnParser {
     }
 
     /// The code `parseCategory` returns for an unknown label read as missing (`mapToNull`).
-    static let unknownAsMissing: Int32 = -2
+    static let unknownAsMissing = ColumnValues.unknownCategoryCode
 
     /// Reads a numeric field: the value, or NaN when missing.
     @inline(__always)

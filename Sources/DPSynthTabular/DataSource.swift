@@ -52,11 +52,43 @@ public enum DataSource: Equatable, Sendable {
 extension Table {
     /// Reads a whole table and types it by `schema`.
     ///
+    /// A CSV file is read on `threadCount` threads, split at record boundaries as
+    /// `TableEncoder.encode(_:threadCount:)` splits it (`CSVRangeReading`); the table and the
+    /// error do not depend on the thread count.
+    ///
     /// - Throws: the first `TabularError` (missing file or table, malformed record, a value
     ///   that breaks the schema), naming the source, the line or row and the column.
-    public static func read(_ source: DataSource, schema: Schema) throws -> Table {
+    public static func read(_ source: DataSource, schema: Schema,
+                            threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> Table {
+        if case .csv(let url) = source { return try readCSV(url, schema: schema, threadCount: threadCount) }
         var builder = try forEachChunk(of: source, schema: schema) { _, _ in }
         return builder.makeTable(originsAreLines: source.isText)
+    }
+
+    /// Reads a CSV file's byte ranges on `threadCount` threads, each into typed columns of its
+    /// own (a `TableBuilder` fed record batches, as one thread reads the whole file), then joins
+    /// them in file order. Each range stops at its first problem; the earliest range's error,
+    /// the file's first, is thrown with its line.
+    ///
+    /// - Parameters:
+    ///   - chunkSize: bytes per `csv_parse` call (small in tests, to cross chunks).
+    ///   - splitTargets: where to split the file instead of the default (tests).
+    static func readCSV(_ url: URL, schema: Schema, threadCount: Int, chunkSize: Int = 1 << 20,
+                        splitTargets: [Int]? = nil) throws -> Table {
+        let reading = try CSVRangeReading(url, schema: schema, threadCount: threadCount, chunkSize: chunkSize,
+                                          splitTargets: splitTargets)
+        // Checks the header against the schema once; each range types its records with a copy
+        // (the column parsers are immutable and shared).
+        let empty = try TableBuilder(schema: schema, header: reading.headerReader.header, source: reading.headerReader.source)
+        let parts = try reading.forEachRange(threadCount: threadCount) { _, reader, earlierRangeFailed in
+            var builder = empty
+            try reader.forEachBatch { batch in
+                if earlierRangeFailed() { throw RangeStopped() }
+                try builder.append(batch)
+            }
+            return builder.makeTable(originsAreLines: true)
+        }
+        return Table(joining: parts)
     }
 
     /// A CSV reader with the schema's delimiter and trimming.

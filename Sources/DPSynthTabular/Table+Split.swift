@@ -10,10 +10,42 @@ extension Table {
             case .identifiers(let v): return .identifiers(indices.map { v[$0] })
             }
         }
-        var copy = Table(unchecked: schema, columns: selected, rowCount: indices.count, source: source,
-                         rowOrigins: indices.map { rowOrigins[$0] }, originsAreLines: originsAreLines)
-        copy.unknownCategoryCounts = unknownCategoryCounts
-        return copy
+        return Table(unchecked: schema, columns: selected, rowCount: indices.count, source: source,
+                     rowOrigins: indices.map { rowOrigins[$0] }, originsAreLines: originsAreLines)
+    }
+
+    /// The rows of `parts` (tables of one schema and source, at least one) one after another.
+    /// Each column is joined and then released from the parts, so the peak is the table plus
+    /// one column's parts, not two tables.
+    init(joining parts: consuming [Table]) {
+        precondition(!parts.isEmpty, "nothing to join")
+        if parts.count == 1 { self = parts[0]; return }
+        let (schema, source, originsAreLines) = (parts[0].schema, parts[0].source, parts[0].originsAreLines)
+        let rowCount = parts.map(\.rowCount).reduce(0, +)
+        func joined<Value>(_ index: Int, _ values: (ColumnValues) -> [Value], empty: ColumnValues) -> [Value] {
+            var result: [Value] = []
+            result.reserveCapacity(rowCount)
+            for part in parts.indices {
+                result += values(parts[part].columns[index])
+                parts[part].columns[index] = empty
+            }
+            return result
+        }
+        let columns = schema.columns.indices.map { index -> ColumnValues in
+            switch parts[0].columns[index] {
+            case .numbers:
+                return .numbers(joined(index, { if case .numbers(let v) = $0 { return v } else { preconditionFailure("storage differs") } },
+                                       empty: .numbers([])))
+            case .categories:
+                return .categories(joined(index, { if case .categories(let v) = $0 { return v } else { preconditionFailure("storage differs") } },
+                                          empty: .categories([])))
+            case .identifiers:
+                return .identifiers(joined(index, { if case .identifiers(let v) = $0 { return v } else { preconditionFailure("storage differs") } },
+                                           empty: .identifiers([])))
+            }
+        }
+        self.init(unchecked: schema, columns: columns, rowCount: rowCount, source: source,
+                  rowOrigins: parts.flatMap(\.rowOrigins), originsAreLines: originsAreLines)
     }
 
     /// Splits the rows into a training part and a holdout part of `holdoutFraction` of the rows

@@ -4,7 +4,9 @@ public enum ColumnValues: Equatable, Sendable {
     /// NaN marks a missing value: readers never produce NaN from data, they reject "nan".
     case numbers([Double])
     /// Categorical, ordinal and boolean columns: the index into the schema's category list,
-    /// −1 for a missing value.
+    /// −1 for a missing value, `ColumnValues.unknownCategoryCode` for a value outside the list
+    /// read as missing (`UnknownCategoryPolicy.mapToNull`): missing to every reader, but
+    /// countable after any selection of rows.
     case categories([Int32])
     /// Identifier columns: the text as read, nil for a missing value.
     case identifiers([String?])
@@ -20,6 +22,10 @@ public enum ColumnValues: Equatable, Sendable {
         default: return false
         }
     }
+
+    /// The code of a value outside the category list read as missing (below −1, so every
+    /// `code < 0` test reads it as missing).
+    public static let unknownCategoryCode: Int32 = -2
 
     public var count: Int {
         switch self {
@@ -47,7 +53,12 @@ public struct Table: Equatable, Sendable {
     public let originsAreLines: Bool
     /// How many values of each column were not in its category list and were read as
     /// missing (`UnknownCategoryPolicy.mapToNull`); zero elsewhere.
-    public internal(set) var unknownCategoryCounts: [Int]
+    public var unknownCategoryCounts: [Int] {
+        columns.map { values in
+            guard case .categories(let codes) = values else { return 0 }
+            return codes.reduce(0) { $0 + ($1 == ColumnValues.unknownCategoryCode ? 1 : 0) }
+        }
+    }
 
     /// A table from columns already typed; `rowOrigins` default to rows 1…n.
     public init(schema: Schema, columns: [ColumnValues], source: String = "table",
@@ -74,7 +85,6 @@ public struct Table: Equatable, Sendable {
         self.source = source
         self.rowOrigins = rowOrigins ?? Array(1..<(rowCount + 1))
         self.originsAreLines = originsAreLines
-        self.unknownCategoryCounts = Array(repeating: 0, count: columns.count)
     }
 
     /// Where row `row` (0-based) came from.
@@ -128,10 +138,8 @@ public struct Table: Equatable, Sendable {
         let keep = schema.columns.indices.filter { schema.columns[$0].role != .drop }
         var kept = schema
         kept.columns = keep.map { schema.columns[$0] }
-        var copy = Table(unchecked: kept, columns: keep.map { columns[$0] }, rowCount: rowCount, source: source,
+        return Table(unchecked: kept, columns: keep.map { columns[$0] }, rowCount: rowCount, source: source,
                      rowOrigins: rowOrigins, originsAreLines: originsAreLines)
-        copy.unknownCategoryCounts = keep.map { unknownCategoryCounts[$0] }
-        return copy
     }
 
     init(unchecked schema: Schema, columns: [ColumnValues], rowCount: Int, source: String,
@@ -142,6 +150,5 @@ public struct Table: Equatable, Sendable {
         self.source = source
         self.rowOrigins = rowOrigins
         self.originsAreLines = originsAreLines
-        self.unknownCategoryCounts = Array(repeating: 0, count: columns.count)
     }
 }

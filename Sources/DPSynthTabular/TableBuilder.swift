@@ -32,10 +32,13 @@ struct TableBuilder {
     private(set) var identifiers: [[String?]] = []
     private(set) var origins: [Int] = []
     private(set) var rowCount = 0
-    private(set) var unknownCategoryCounts: [Int] = []
     private(set) var violations: [TabularError] = []
     private(set) var violationCount = 0
     private var pending: [(line: Int, column: Int, error: TabularError)] = []
+    /// Under `.stopAtFirst`, the first problem of the batch (or row) being appended, by line and
+    /// then field position. Columns are parsed one after another, so it is thrown once all are:
+    /// the file's first problem, as the streamed encoder (`TableEncoder.encodeCSV`) reports it.
+    private var firstProblem: (line: Int, position: Int, error: TabularError)?
     private var pendingPerColumn: [Int] = []
 
     /// Matches the source's column names to the schema's: every schema column must be in the
@@ -62,13 +65,12 @@ struct TableBuilder {
         startNewTable()
     }
 
-    /// Empties the column storage, the origins and the unknown-category counts.
+    /// Empties the column storage and the origins.
     private mutating func startNewTable() {
         let count = schema.columns.count
         numbers = Array(repeating: [], count: count)
         codes = Array(repeating: [], count: count)
         identifiers = Array(repeating: [], count: count)
-        unknownCategoryCounts = Array(repeating: 0, count: count)
         origins = []
         rowCount = 0
     }
@@ -98,6 +100,7 @@ struct TableBuilder {
                 }
             }
         }
+        try throwFirstProblem()
         origins.append(contentsOf: batch.recordLines)
         rowCount += batch.recordCount
         flushViolations()
@@ -124,7 +127,8 @@ struct TableBuilder {
     }
 
     /// Parses categorical column `column` of every record of `batch`, appending codes to
-    /// `output` (−1 for missing).
+    /// `output` (−1 for missing, `ColumnValues.unknownCategoryCode` for an unknown label read as
+    /// missing).
     mutating func parseCodes(_ batch: CSVRecordBatch, column: Int, into output: inout [Int32]) throws {
         let parser = parsers[column]
         output.reserveCapacity(output.count + batch.recordCount)
@@ -132,10 +136,6 @@ struct TableBuilder {
             var code: Int32 = -1
             do {
                 code = try parser.parseCategory(text, unquotedEmpty: unquotedEmpty)
-                if code == ColumnParser.unknownAsMissing {
-                    unknownCategoryCounts[column] += 1
-                    code = -1
-                }
             } catch let problem as FieldProblem {
                 try report(problem, column: column, location: .line(batch.recordLines[record]))
             }
@@ -148,6 +148,7 @@ struct TableBuilder {
         for column in schema.columns.indices {
             try store(fields[fieldPositions[column]], column: column, location: .row(origin))
         }
+        try throwFirstProblem()
         origins.append(origin)
         rowCount += 1
         flushViolations()
@@ -177,8 +178,8 @@ struct TableBuilder {
             numbers[column].append(value)
         case .category(let code): codes[column].append(code)
         case .identifier(let text): identifiers[column].append(text)
-        case .missing, .unknownCategoryAsMissing:
-            if case .unknownCategoryAsMissing = parsed { unknownCategoryCounts[column] += 1 }
+        case .unknownCategoryAsMissing: codes[column].append(ColumnValues.unknownCategoryCode)
+        case .missing:
             switch schema.columns[column].kind {
             case .continuous, .integer, .datetime: numbers[column].append(.nan)
             case .categorical, .ordinal, .boolean: codes[column].append(-1)
@@ -229,7 +230,12 @@ struct TableBuilder {
     private mutating func record(column: Int, location: RecordLocation, _ error: TabularError) throws {
         switch handling {
         case .stopAtFirst:
-            throw error
+            let line: Int
+            switch location { case .line(let n), .row(let n): line = n }
+            let position = fieldPositions[column]
+            if firstProblem.map({ (line, position) < ($0.line, $0.position) }) ?? true {
+                firstProblem = (line, position, error)
+            }
         case .collect(let limit):
             violationCount += 1
             pendingPerColumn[column] += 1
@@ -239,6 +245,13 @@ struct TableBuilder {
                 pending.append((line, column, error))
             }
         }
+    }
+
+    /// Throws the first problem of the records just appended, if any (`.stopAtFirst`).
+    private mutating func throwFirstProblem() throws {
+        guard let problem = firstProblem else { return }
+        firstProblem = nil
+        throw problem.error
     }
 
     /// Moves the collected violations of the rows read so far into `violations`, in order of
@@ -260,9 +273,8 @@ struct TableBuilder {
             case .identifier: return .identifiers(identifiers[index])
             }
         }
-        var table = Table(unchecked: schema, columns: columns, rowCount: rowCount, source: source,
+        let table = Table(unchecked: schema, columns: columns, rowCount: rowCount, source: source,
                           rowOrigins: origins, originsAreLines: originsAreLines)
-        table.unknownCategoryCounts = unknownCategoryCounts
         startNewTable()
         return table
     }

@@ -55,7 +55,6 @@ struct DemoCommand: ParsableCommand {
                              ledgerPath: ledgerPath, outputLabel: modelPath)
         let trained = try fit.train(reporter: reporter)
         try trained.model.write(to: URL(fileURLWithPath: modelPath), toolVersion: DPSynthVersion.string, overwrite: true)
-        if let entry = trained.ledgerEntry { try entry.ledger.record(entry.release) }
 
         reporter.message("2/3 sample: \(fit.table.rowCount) synthetic rows")
         let random: RandomSource = try seed.map { SeededGenerator(seed: $0 &+ 1) } ?? SecureGenerator()

@@ -117,7 +117,6 @@ struct FitCommand: ParsableCommand {
         let fit = try FitRun(command: self)
         let trained = try fit.train(reporter: reporter)
         try trained.model.write(to: outputURL, toolVersion: DPSynthVersion.string, overwrite: true)
-        if let ledgerEntry = trained.ledgerEntry { try ledgerEntry.ledger.record(ledgerEntry.release) }
         print(FitRun.summary(of: trained.model, output: output, stoppedEarly: trained.interrupted))
     }
 }
@@ -139,7 +138,6 @@ struct FitRun {
 
     struct Result {
         var model: TrainedModel
-        var ledgerEntry: (ledger: BudgetLedger, release: LedgerRelease)?
         var interrupted: Bool
     }
 
@@ -174,7 +172,7 @@ struct FitRun {
             throw ValidationError("an AC-GAN needs a label column: mark one with \"role\": \"label\" in \(schemaPath) or pass --label COL (or use --model gan)")
         }
         source = try DataSource(specification: data, table: tableName, query: query)
-        var table = try Table.read(source, schema: schema)
+        var table = try Table.read(source, schema: schema, threadCount: Engine.threadCount)
         if let holdoutFraction { table = table.split(holdoutFraction: holdoutFraction).train }
         fingerprint = try DatasetFingerprint(contentsOf: dataFileURL(source))
         randomness = seed.map { .seeded($0) } ?? .secure
@@ -205,7 +203,7 @@ struct FitRun {
                     """)
                 }
                 // Re-read so the rows are typed by the final schema (bounds, categories).
-                table = try Table.read(source, schema: schema)
+                table = try Table.read(source, schema: schema, threadCount: Engine.threadCount)
                 if let holdoutFraction { table = table.split(holdoutFraction: holdoutFraction).train }
             }
             privacy = .differentiallyPrivate(PrivacyBudget(
@@ -226,16 +224,17 @@ struct FitRun {
         for (index, name) in report.columnNames.enumerated() where report.clippedBelow[index] + report.clippedAbove[index] > 0 {
             reporter.message("note: column '\(name)': \(report.clippedBelow[index]) values below and \(report.clippedAbove[index]) above the schema bounds were clipped")
         }
+        for note in unknownCategoryNotes(columnNames: report.columnNames, counts: report.unknownCategoriesReadAsMissing) {
+            reporter.message(note)
+        }
         let trainer = try TabularGANTrainer(configuration: configuration, encoder: encoder, data: matrix,
                                             privacy: privacy, randomness: randomness)
-        var ledgerEntry: (BudgetLedger, LedgerRelease)?
+        var reservation: LedgerReservation?
         if let ledger, let plan = trainer.plan {
-            // Refuse before any training step if the planned release would exceed the budget.
-            // A pure schema spend is inside the plan's event; an (ε, δ) one composes basically.
-            let budget = plan.budget
-            try ledger.checkBudget(fingerprint: fingerprint, plannedEvent: plan.event(afterSteps: trainer.plannedSteps),
-                                   plannedSchemaSpend: budget.schemaDelta > 0 ? (budget.schemaEpsilon, budget.schemaDelta) : nil,
-                                   delta: budget.delta, accountant: budget.accountant)
+            // Check the budget and reserve the planned spend in one transaction, before any
+            // training step: a second fit of this dataset started meanwhile sees this one's plan.
+            reservation = try ledger.reserve(try ledgerRelease(plan: plan, trainer: trainer, steps: trainer.plannedSteps),
+                                             accountant: plan.budget.accountant)
         }
         if case .seeded = randomness {
             reporter.message("warning: --seed makes the DP noise reproducible and NOT cryptographically secure; use it for tests only")
@@ -249,30 +248,45 @@ struct FitRun {
         }
         reporter.beginTraining(steps: trainer.plannedSteps)
         Interruption.install()
-        let model = try trainer.train(progress: { progress in
-            let fields: KeyValuePairs<String, Double> = ["D": progress.discriminatorLoss, "G": progress.generatorLoss, "ε": progress.epsilon]
-            if progress.isEpochEnd {
-                reporter.epochFinished(progress.epoch, step: progress.step, fields: fields)
-            } else {
-                reporter.step(progress.step, epoch: progress.epoch, fields: fields)
+        let model: TrainedModel
+        do {
+            model = try trainer.train(progress: { progress in
+                let fields: KeyValuePairs<String, Double> = ["D": progress.discriminatorLoss, "G": progress.generatorLoss, "ε": progress.epsilon]
+                if progress.isEpochEnd {
+                    reporter.epochFinished(progress.epoch, step: progress.step, fields: fields)
+                } else {
+                    reporter.step(progress.step, epoch: progress.epoch, fields: fields)
+                }
+            }, shouldStop: { Interruption.isRequested })
+        } catch {
+            // A step that failed may have read its batch: settle for the steps taken and that one.
+            if let ledger, let plan = trainer.plan, let reservation {
+                try? ledger.settle(reservation, with: ledgerRelease(plan: plan, trainer: trainer,
+                                                                    steps: min(trainer.stepsTaken + 1, trainer.plannedSteps)))
             }
-        }, shouldStop: { Interruption.isRequested })
+            throw error
+        }
         if Interruption.isRequested {
             reporter.message("interrupted: writing a checkpoint after \(trainer.stepsTaken) of \(trainer.plannedSteps) steps; its record states the privacy spent so far")
         }
-        if let ledger, let plan = trainer.plan {
-            let record = model.privacy
-            let release = try LedgerRelease(
-                dataset: fingerprint, label: outputLabel, event: plan.trainingEvent(afterSteps: record.steps),
-                training: DPSGDPrivacyFacts(samplingProbability: record.samplingProbability, noiseMultiplier: record.noiseMultiplier,
-                                            steps: record.steps, noiseIsCryptographicallySecure: record.secureRandomness),
-                clippingNorm: record.clippingNorm,
-                schemaEpsilon: plan.budget.schemaEpsilon, schemaDelta: plan.budget.schemaDelta, delta: plan.budget.delta,
-                accountants: [plan.budget.accountant])
-            ledgerEntry = (ledger, release)
+        if let ledger, let plan = trainer.plan, let reservation {
+            // Replace the reservation by what was spent (fewer steps after Ctrl-C), before the model
+            // is written: the spend has happened whether or not the file is.
+            try ledger.settle(reservation, with: ledgerRelease(plan: plan, trainer: trainer, steps: model.privacy.steps))
         }
-        return Result(model: model, ledgerEntry: ledgerEntry.map { (ledger: $0.0, release: $0.1) },
-                      interrupted: Interruption.isRequested)
+        return Result(model: model, interrupted: Interruption.isRequested)
+    }
+
+    /// The ledger's view of this run after `steps` discriminator steps: the planned release when
+    /// `steps` is the plan, the actual one once training has ended.
+    private func ledgerRelease(plan: PrivacyPlan, trainer: TabularGANTrainer, steps: Int) throws -> LedgerRelease {
+        try LedgerRelease(
+            dataset: fingerprint, label: outputLabel, event: plan.trainingEvent(afterSteps: steps),
+            training: DPSGDPrivacyFacts(samplingProbability: plan.samplingProbability, noiseMultiplier: plan.noiseMultiplier,
+                                        steps: steps, noiseIsCryptographicallySecure: trainer.usesSecureRandomness),
+            clippingNorm: Double(configuration.clippingNorm),
+            schemaEpsilon: plan.budget.schemaEpsilon, schemaDelta: plan.budget.schemaDelta, delta: plan.budget.delta,
+            accountants: [plan.budget.accountant])
     }
 
     /// The lines `fit` and `demo` print when a model is written.

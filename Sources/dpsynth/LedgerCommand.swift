@@ -9,9 +9,11 @@ struct LedgerCommand: ParsableCommand {
         abstract: "Show and limit the privacy spent on each dataset.",
         discussion: """
             Every release (fit) from a dataset is recorded with its mechanism and RDP curve; the releases \
-            of a dataset compose. A dataset is identified by the SHA-256 of its content.
+            of a dataset compose. A dataset is identified by the SHA-256 of its content. A fit reserves its \
+            planned spend before training (the reservation counts as spent) and settles it when it ends.
             """,
-        subcommands: [LedgerSetBudgetCommand.self, LedgerShowCommand.self])
+        subcommands: [LedgerSetBudgetCommand.self, LedgerShowCommand.self, LedgerSettleReservationCommand.self,
+                      LedgerWithdrawReservationCommand.self])
 }
 
 /// `--ledger PATH`, shared by the ledger subcommands (and by `fit`).

@@ -87,22 +87,27 @@ struct SampleCommand: ParsableCommand {
         return pairs
     }
 
-    /// Streams `rows` rows to the destination in chunks; returns the number written.
+    /// Streams `rows` rows to the destination in chunks, CSV or SQLite alike: the file (or the
+    /// table) appears only complete. Returns the number written.
     static func write(_ model: TrainedModel, rows: Int, labels: LabelRequest, random: RandomSource,
                       to destination: OutputDestination, overwrite: Bool) throws -> Int {
         var written = 0
+        let schema = model.schema.released
+        func sample(into append: (Table) throws -> Void) throws {
+            try model.sample(count: rows, labels: labels, random: random) { chunk in
+                try append(chunk)
+                written += chunk.rowCount
+            }
+        }
         switch destination {
         case .csv(let url):
-            try CSVWriter.stream(schema: model.schema.released, to: url, overwrite: overwrite) { writer in
-                try model.sample(count: rows, labels: labels, random: random) { chunk in
-                    try writer.append(chunk)
-                    written += chunk.rowCount
-                }
+            try CSVWriter.stream(schema: schema, to: url, overwrite: overwrite) { writer in
+                try sample { try writer.append($0) }
             }
         case .sqlite(let url, let table):
-            let whole = try model.sampleTable(count: rows, labels: labels, random: random)
-            try SQLiteTableWriter.write(whole, to: url, tableName: table, overwrite: overwrite)
-            written = whole.rowCount
+            try SQLiteTableWriter.stream(schema: schema, to: url, tableName: table, overwrite: overwrite) { writer in
+                try sample { try writer.append($0) }
+            }
         }
         return written
     }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import DPSynthPrivacy
+@testable import DPSynthPrivacy
 import Foundation
 import XCTest
 @testable import dpsynth
@@ -63,6 +63,57 @@ final class PrivacyLedgerCLITests: XCTestCase {
         XCTAssertEqual(lines[1], "  budget: ε = 4 at δ = 1e-05")
         XCTAssertTrue(lines[2].hasPrefix("  spent:  ε = \(formatted(expected.epsilon)) at δ = 1e-05 over 1 release(s)"), lines[2])
         XCTAssertTrue(lines[3].contains("model-a  q=0.01 σ=1.1 C=1 steps=1000  δ=1e-05  ε_rdp="), lines[3])
+    }
+
+    /// A reservation whose process died is listed as unsettled with a note saying what to do;
+    /// `settle-reservation` records its plan as spent, `withdraw-reservation` needs the declaration
+    /// that no training happened.
+    func testStaleReservationsAreListedThenSettledOrWithdrawn() throws {
+        let ledgerPath = directory.appendingPathComponent("ledger.sqlite").path
+        let ledger = try BudgetLedger(url: URL(fileURLWithPath: ledgerPath))
+        let fingerprint = DatasetFingerprint(data: Data("age\n51\n".utf8))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/true")
+        try process.run()
+        process.waitUntilExit()
+        let dead = ReservationHolder(processID: process.processIdentifier, host: ReservationHolder.currentHost)
+        let training = DPSGDPrivacyFacts(samplingProbability: 0.01, noiseMultiplier: 1.1, steps: 500, noiseIsCryptographicallySecure: true)
+        let planned = try LedgerRelease.dpsgd(dataset: fingerprint, label: "died", training: training, clippingNorm: 1, delta: 1e-5)
+        let first = try ledger.reserve(planned, accountant: .rdp, holder: dead)
+        let second = try ledger.reserve(planned, accountant: .rdp, holder: dead)
+
+        func command(_ arguments: [String]) throws -> ParsableCommand {
+            try DPSynthCommand.parseAsRoot(["ledger"] + arguments + ["--ledger", ledgerPath])
+        }
+        let shown = try XCTUnwrap(try command(["show"]) as? LedgerShowCommand).output()
+        XCTAssertTrue(shown.contains("over 0 release(s) and 2 unsettled reservation(s)"), shown)
+        XCTAssertTrue(shown.contains("#\(first.id)  reserved (unsettled) since "), shown)
+        XCTAssertTrue(shown.contains("by process \(dead.processID) on \(dead.host), no longer running  died  q=0.01"), shown)
+        XCTAssertTrue(shown.contains("note: the process of reservation #\(first.id) is gone"), shown)
+
+        let settle = try XCTUnwrap(try command(["settle-reservation", "\(first.id)"]) as? LedgerSettleReservationCommand)
+        XCTAssertEqual(try settle.output(), "settled reservation #\(first.id) (died) at its planned spend: 500 steps")
+        XCTAssertThrowsError(try command(["withdraw-reservation", "\(second.id)"])) {
+            XCTAssertEqual(DPSynthCommand.fullMessage(for: $0),
+                           "Error: withdrawing a reservation declares that its run never trained on the data: pass --confirm-no-training-happened if that is so, or use `dpsynth ledger settle-reservation \(second.id)`")
+        }
+        let withdraw = try XCTUnwrap(try command(["withdraw-reservation", "\(second.id)", "--confirm-no-training-happened"])
+                                     as? LedgerWithdrawReservationCommand)
+        XCTAssertEqual(try withdraw.output(), "withdrew reservation #\(second.id) (died); its planned spend no longer counts")
+        XCTAssertThrowsError(try withdraw.output()) {
+            XCTAssertEqual("\($0)", "budget ledger '\(ledgerPath)': entry \(second.id) is not an unsettled reservation (already withdrawn); `dpsynth ledger show` lists the reservations")
+        }
+
+        let json = try XCTUnwrap(try command(["show", "--json"]) as? LedgerShowCommand).output()
+        let report = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])?.first)
+        let spent = try XCTUnwrap(report["spent"] as? [String: Any])
+        XCTAssertEqual(spent["release_count"] as? Int, 1)
+        XCTAssertEqual(spent["reservation_count"] as? Int, 0)
+        XCTAssertEqual(try XCTUnwrap(spent["epsilon"] as? Double), try XCTUnwrap(planned.epsilonByAccountant[.rdp]), accuracy: 1e-12)
+        let releases = try XCTUnwrap(report["releases"] as? [[String: Any]])
+        XCTAssertEqual(releases.map { $0["status"] as? String }, ["settled", "withdrawn"])
+        XCTAssertNotNil(releases[0]["reserved_at"])
+        XCTAssertNotNil(releases[1]["withdrawn_at"])
     }
 
     func testLedgerArgumentErrors() throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DPSynthModels
+import DPSynthPrivacy
 import DPSynthTabular
 import DPSynthTestSupport
 import Foundation
@@ -81,10 +82,17 @@ final class ReleaseCLITests: XCTestCase {
 
     func testSampleWritesANewSQLiteTableAndRefusesToOverwriteIt() throws {
         try fit(["--no-privacy"], output: path("m.dpsynth"))
-        try run(["sample", path("m.dpsynth"), "-n", "50", "--seed", "1", "-o", "sqlite:" + path("out.db"), "--table", "synthetic"])
+        // Both outputs stream the same chunks (8192 rows each): the same seed gives the same rows.
+        let rows = 20_000
+        try run(["sample", path("m.dpsynth"), "-n", "\(rows)", "--seed", "1", "-o", "sqlite:" + path("out.db"), "--table", "synthetic"])
+        try run(["sample", path("m.dpsynth"), "-n", "\(rows)", "--seed", "1", "-o", path("out.csv")])
         let released = try Schema.load(from: URL(fileURLWithPath: schema)).released
         let table = try Table.read(try DataSource(specification: "sqlite:" + path("out.db"), table: "synthetic"), schema: released)
-        XCTAssertEqual(table.rowCount, 50)
+        let csv = try Table.read(try DataSource(specification: path("out.csv")), schema: released)
+        XCTAssertEqual(table.rowCount, rows)
+        XCTAssertEqual(table.columns, csv.columns, "the SQLite rows equal the CSV rows")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix(".") }, [],
+                       "no temporary file left")
         XCTAssertEqual(failure(["sample", path("m.dpsynth"), "-n", "5", "-o", "sqlite:" + path("out.db"), "--table", "synthetic"]),
                        "\(path("out.db")) table 'synthetic' already exists; pass --force to replace it")
         XCTAssertEqual(failure(["sample", path("m.dpsynth"), "-n", "5", "-o", "sqlite:" + path("out.db")]),
@@ -117,6 +125,48 @@ final class ReleaseCLITests: XCTestCase {
                                "--ledger", path("ledger.sqlite"), "-o", path("m.dpsynth")])
         XCTAssertTrue(message.contains("budget"), message)
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("m.dpsynth")))
+    }
+
+    /// A fit started while another fit of the same dataset holds a reservation is checked against
+    /// that reservation: refused when both would not fit, before anything is written. The holder
+    /// stands in for a concurrent `fit`; once it settles for less, the second fit runs, and its
+    /// own reservation is settled with the steps it took.
+    func testAReservationHeldByAnotherFitRefusesASecondFitThatWouldNotFit() throws {
+        let ledgerURL = URL(fileURLWithPath: path("ledger.sqlite"))
+        try run(["ledger", "set-budget", data, "--epsilon", "1.3", "--delta", "1e-5", "--ledger", ledgerURL.path])
+        let ledger = try BudgetLedger(url: ledgerURL)
+        let dataset = try DatasetFingerprint(contentsOf: URL(fileURLWithPath: data))
+        func release(steps: Int) throws -> LedgerRelease {
+            try .dpsgd(dataset: dataset, label: "the other fit", training: DPSGDPrivacyFacts(
+                samplingProbability: 0.01, noiseMultiplier: 1.6, steps: steps, noiseIsCryptographicallySecure: true),
+                clippingNorm: 1, delta: 1e-5)
+        }
+        let other = try ledger.reserve(try release(steps: 1000))  // ε ≈ 0.9 of the 1.3; with a fit at ε = 1, ≈ 1.35
+        let message = failure(["fit", data, "--schema", schema, "--epsilon", "1", "--epochs", "1", "--seed", "1",
+                               "--ledger", ledgerURL.path, "-o", path("m.dpsynth")])
+        XCTAssertTrue(message.hasPrefix("refused before training: dataset \(dataset.hexDigest.prefix(12))… has spent ε = "), message)
+        XCTAssertTrue(message.contains(" (1 unsettled reservation of running or interrupted fits included; see `dpsynth ledger show`) of its budget ε = 1.3"), message)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("m.dpsynth")))
+        let shown = try XCTUnwrap(try DPSynthCommand.parseAsRoot(["ledger", "show", "--ledger", ledgerURL.path]) as? LedgerShowCommand).output()
+        XCTAssertTrue(shown.contains("over 0 release(s) and 1 unsettled reservation(s)"), shown)
+        XCTAssertTrue(shown.contains("#\(other.id)  reserved (unsettled) since "), shown)
+        XCTAssertTrue(shown.contains("by process \(getpid()) on "), shown)
+        XCTAssertEqual(try ledger.spending(for: dataset).reservationCount, 1, "the refused fit reserved nothing")
+
+        try ledger.settle(other, with: try release(steps: 0))  // the other fit was stopped before its first step
+        try fit(["--epsilon", "1", "--delta", "1e-5"], output: path("m.dpsynth"))
+        let model = try TrainedModel(contentsOf: URL(fileURLWithPath: path("m.dpsynth")))
+        let entries = try ledger.releases(for: dataset, includingWithdrawn: true)
+        XCTAssertEqual(entries.count, 2)
+        let mine = try XCTUnwrap(entries.last)
+        XCTAssertEqual(mine.label, path("m.dpsynth"))
+        XCTAssertEqual(mine.training?.steps, model.privacy.steps)
+        XCTAssertEqual(mine.training?.noiseIsCryptographicallySecure, false)
+        guard case .settled(let reservedAt?) = mine.status else { return XCTFail("\(mine.status)") }
+        XCTAssertLessThanOrEqual(reservedAt, mine.recordedAt)
+        let spending = try ledger.spending(for: dataset)
+        XCTAssertEqual([spending.releaseCount, spending.reservationCount], [2, 0])
+        XCTAssertLessThanOrEqual(spending.epsilon, 1.3)
     }
 
     func testDataDerivedBoundsAreRefusedUnderDP() throws {

@@ -67,6 +67,13 @@ final class BadInputTests: XCTestCase {
         let table = try Table.read(.csv(url), schema: lenient)
         XCTAssertEqual(table.categories("sex"), ["F", nil])
         XCTAssertEqual(table.unknownCategoryCounts, [0, 0, 1, 0])
+        // `schema check` and `fit` (through the encoding report) both tell the user.
+        let note = "note: column 'sex': 1 value outside the category list read as missing (unknownCategory: mapToNull)"
+        let check = try lenient.check(.csv(url))
+        XCTAssertEqual(check.unknownCategoriesReadAsMissing, [0, 0, 1, 0])
+        XCTAssertEqual(check.text, "\(url.path): 2 rows match the schema\n" + note)
+        let report = try TableEncoder(schema: lenient).encode(table).report
+        XCTAssertEqual(unknownCategoryNotes(columnNames: report.columnNames, counts: report.unknownCategoriesReadAsMissing), [note])
     }
 
     func testMissingValueInANonNullableColumn() {

@@ -1,17 +1,20 @@
 import DPSynthRandom
+import DPSynthTestSupport
 import Foundation
 import XCTest
 @testable import DPSynthTabular
 
-/// `TableEncoder.encodeCSV` splits a file into byte ranges read on separate threads: the
-/// matrix, the clip counts and the first error must not depend on where the splits fall, how
-/// many there are, or how the chunks cut the records.
+/// `TableEncoder.encodeCSV` and `Table.read` split a file into byte ranges read on separate
+/// threads: the table, the matrix, the clip counts and the first error must not depend on where
+/// the splits fall, how many there are, or how the chunks cut the records.
 final class ParallelCSVEncodingTests: XCTestCase {
     /// Category labels that need quoting: a delimiter, an escaped quote, line ends inside.
     private static let labels = ["plain", "a,b", "say \"hi\"", "two\nlines", "cr\r\nlf", " padded"]
 
-    private func schema(trimWhitespace: Bool) -> Schema {
-        Schema(name: "split", source: SourceFormat(trimWhitespace: trimWhitespace), columns: [
+    /// - Parameter unlistedLabels: what to do with a label outside `labels` (`generate`
+    ///   writes some when asked to).
+    private func schema(trimWhitespace: Bool, unlistedLabels: UnknownCategoryPolicy = .error) -> Schema {
+        Schema(name: "split", source: SourceFormat(trimWhitespace: trimWhitespace, unknownCategory: unlistedLabels), columns: [
             ColumnSchema(name: "id", kind: .identifier),
             ColumnSchema(name: "n", kind: .integer, nullable: true, bounds: Bounds(min: 0, max: 100, provenance: .public)),
             ColumnSchema(name: "label", kind: .categorical, nullable: true,
@@ -29,13 +32,15 @@ final class ParallelCSVEncodingTests: XCTestCase {
         var recordLines: [Int] = []
         /// Offsets where a blank line starts (a range may start there too), with their lines.
         var blankLineStarts: [Int: Int] = [:]
+        var unlistedLabelCount = 0
     }
 
     /// A CSV of `rows` records mixing LF, CRLF and CR line ends, blank lines, quoted fields
     /// holding delimiters, quotes and line ends, missing values, out-of-bound values, and
-    /// (when trimming) blanks around fields and between a CR and an LF.
+    /// (when trimming) blanks around fields and between a CR and an LF, and labels outside
+    /// the list when `unlistedLabels` (counted in `unlistedLabelCount`).
     private func generate(rows: Int, seed: UInt64, trimWhitespace: Bool, byteOrderMark: Bool,
-                          finalLineEnd: Bool) -> GeneratedCSV {
+                          finalLineEnd: Bool, unlistedLabels: Bool = false) -> GeneratedCSV {
         let random = SeededGenerator(seed: seed)
         func chance(_ p: Double) -> Bool { random.nextBernoulli(p) }
         func pick<T>(_ values: [T]) -> T { values[Int(random.next() % UInt64(values.count))] }
@@ -63,6 +68,9 @@ final class ParallelCSVEncodingTests: XCTestCase {
             fields.append(chance(0.1) ? "" : String(chance(0.05) ? 130 : Int(random.next() % 101)))
             if chance(0.1) {
                 fields.append("")
+            } else if unlistedLabels && chance(0.05) {
+                fields.append(pick(["unlisted", "\"not, listed\"", "PLAIN"]))
+                csv.unlistedLabelCount += 1
             } else {
                 let label = pick(Self.labels)
                 let needsQuotes = label.contains(",") || label.contains("\"") || label.contains("\n") || label.contains("\r")
@@ -102,16 +110,25 @@ final class ParallelCSVEncodingTests: XCTestCase {
     func testEveryWayOfSplittingGivesTheMatrixAndReportOfTheWholeTable() throws {
         let directory = try TemporaryDirectory()
         for (variant, (trim, mark, finalLineEnd)) in [(false, false, true), (false, true, false), (true, false, true), (true, true, false)].enumerated() {
-            let schema = schema(trimWhitespace: trim)
+            // Half the variants hold labels outside the list, read as missing and counted.
+            let unlisted = variant % 2 == 1
+            let schema = schema(trimWhitespace: trim, unlistedLabels: unlisted ? .mapToNull : .error)
             let encoder = try TableEncoder(schema: schema)
-            let csv = generate(rows: 300, seed: UInt64(10 + variant), trimWhitespace: trim, byteOrderMark: mark, finalLineEnd: finalLineEnd)
+            let csv = generate(rows: 300, seed: UInt64(10 + variant), trimWhitespace: trim, byteOrderMark: mark, finalLineEnd: finalLineEnd,
+                               unlistedLabels: unlisted)
             let url = try write(csv, in: directory)
-            // Reference: the record-batch reader and the whole-table encoder.
-            let table = try Table.read(.csv(url), schema: schema)
+            // Reference: the record-batch reader on one thread (one range) and the whole-table encoder.
+            let table = try Table.read(.csv(url), schema: schema, threadCount: 1)
             XCTAssertEqual(table.rowCount, 300)
             XCTAssertEqual(table.rowOrigins, csv.recordLines, "variant \(variant): record lines")
             let whole = try encoder.encode(table)
             XCTAssertGreaterThan(whole.report.totalClipped, 0, "the data holds out-of-bound values")
+            XCTAssertEqual(whole.report.unknownCategoriesReadAsMissing, [0, 0, csv.unlistedLabelCount, 0, 0], "variant \(variant)")
+            XCTAssertEqual(table.unknownCategoryCounts, whole.report.unknownCategoriesReadAsMissing)
+            if unlisted { XCTAssertGreaterThan(csv.unlistedLabelCount, 5) }
+            // A selection of rows counts its own: the train part of a split, as `fit --holdout-fraction` encodes it.
+            let train = table.split(holdoutFraction: 0.3).train
+            XCTAssertEqual(try encoder.encode(train).report.unknownCategoriesReadAsMissing, train.unknownCategoryCounts)
             for chunkSize in [64, 997, 1 << 20] {
                 for targets in splitTargetSets(size: csv.bytes.count, seed: UInt64(variant)) {
                     // One thread takes the ranges in turn; two or three take them concurrently.
@@ -119,7 +136,60 @@ final class ParallelCSVEncodingTests: XCTestCase {
                                                       splitTargets: targets)
                     XCTAssertEqual(split.matrix, whole.matrix, "variant \(variant), chunk \(chunkSize), splits \(targets.prefix(5))")
                     XCTAssertEqual(split.report, whole.report, "variant \(variant), chunk \(chunkSize), splits \(targets.prefix(5))")
+                    let read = try Table.readCSV(url, schema: schema, threadCount: 1 + targets.count % 3, chunkSize: chunkSize,
+                                                 splitTargets: targets)
+                    XCTAssertEqual(read.columns, table.columns, "variant \(variant), chunk \(chunkSize), splits \(targets.prefix(5))")
+                    XCTAssertEqual(read.rowOrigins, table.rowOrigins, "variant \(variant), chunk \(chunkSize), splits \(targets.prefix(5))")
                 }
+            }
+        }
+    }
+
+    /// The shared datasets with their schemas (pbc has missing values): `fit`'s reader (the
+    /// table read on several threads, then encoded), the streamed encoder and the one-thread
+    /// reader give the same table, matrix and report; a bad row late in the file gives the same
+    /// message on every path.
+    func testSharedDatasetsGiveTheSameMatrixOnEveryPath() throws {
+        let directory = try TemporaryDirectory()
+        for name in ["gbsg2", "pbc", "flchain"] {
+            let url = SharedData.url("data/\(name).csv")
+            let schema = try Schema.load(from: SharedData.repositoryRoot.appendingPathComponent("Schemas/\(name).json"))
+            let encoder = try TableEncoder(schema: schema)
+            let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber).intValue
+            let splits = [size / 5, size / 2, size / 2 + 3, 4 * size / 5]
+            let table = try Table.read(.csv(url), schema: schema, threadCount: 1)
+            if name == "pbc" {
+                XCTAssertTrue(table.columns.contains { if case .numbers(let values) = $0 { return values.contains { $0.isNaN } } else { return false } },
+                              "pbc holds missing values")
+            }
+            let whole = try encoder.encode(table)
+            let read = try Table.readCSV(url, schema: schema, threadCount: 2, chunkSize: 4_096, splitTargets: splits)
+            XCTAssertEqual(read.columns, table.columns, name)
+            XCTAssertEqual(read.rowOrigins, table.rowOrigins, name)
+            let readEncoded = try encoder.encode(read)
+            XCTAssertEqual(readEncoded.matrix, whole.matrix, name)
+            XCTAssertEqual(readEncoded.report, whole.report, name)
+            let streamed = try encoder.encodeCSV(url, strict: false, threadCount: 2, chunkSize: 4_096, splitTargets: splits)
+            XCTAssertEqual(streamed.matrix, whole.matrix, name)
+            XCTAssertEqual(streamed.report, whole.report, name)
+
+            // Break a numeric field of a row three quarters down the file.
+            var lines = try String(contentsOf: url, encoding: .utf8).components(separatedBy: "\n")
+            let row = 3 * (lines.count - 1) / 4
+            let column = try XCTUnwrap(schema.columns.firstIndex { $0.isModelled && ($0.kind == .continuous || $0.kind == .integer) })
+            let position = try XCTUnwrap(lines[0].components(separatedBy: ",").firstIndex { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) == schema.columns[column].name })
+            var fields = lines[row].components(separatedBy: ",")
+            fields[position] = "4O"
+            lines[row] = fields.joined(separator: ",")
+            let bad = try directory.file("\(name).csv", lines.joined(separator: "\n"))
+            var expected = ""
+            XCTAssertThrowsError(try Table.read(.csv(bad), schema: schema, threadCount: 1)) { expected = "\($0)" }
+            XCTAssertTrue(expected.hasPrefix("\(bad.path) line \(row + 1), column '\(schema.columns[column].name)': expected "), expected)
+            XCTAssertThrowsError(try Table.readCSV(bad, schema: schema, threadCount: 2, chunkSize: 4_096, splitTargets: splits)) {
+                XCTAssertEqual("\($0)", expected, name)
+            }
+            XCTAssertThrowsError(try encoder.encodeCSV(bad, strict: false, threadCount: 2, chunkSize: 4_096, splitTargets: splits)) {
+                XCTAssertEqual("\($0)", expected, name)
             }
         }
     }
@@ -223,7 +293,7 @@ final class ParallelCSVEncodingTests: XCTestCase {
                 }
                 if first != .outOfBounds {
                     // The record-batch reader agrees on the message.
-                    XCTAssertThrowsError(try Table.read(.csv(reference), schema: schema)) { error in
+                    XCTAssertThrowsError(try Table.read(.csv(reference), schema: schema, threadCount: 1)) { error in
                         XCTAssertEqual("\(error)".replacingOccurrences(of: "first.csv", with: "both.csv"), expected)
                     }
                 }
@@ -236,8 +306,40 @@ final class ParallelCSVEncodingTests: XCTestCase {
                                                                    splitTargets: targets)) { error in
                             XCTAssertEqual("\(error)", expected, "\(first) then \(second), chunk \(chunkSize), splits \(targets)")
                         }
+                        // Reading into a table leaves bounds to the encoder: an out-of-bound value is not its error.
+                        guard first != .outOfBounds && second != .outOfBounds else { continue }
+                        XCTAssertThrowsError(try Table.readCSV(url, schema: schema, threadCount: 1 + targets.count % 3, chunkSize: chunkSize,
+                                                               splitTargets: targets)) { error in
+                            XCTAssertEqual("\(error)", expected, "read: \(first) then \(second), chunk \(chunkSize), splits \(targets)")
+                        }
                     }
                 }
+            }
+        }
+    }
+
+    /// `schema check` reads the ranges on their own threads and keeps each range's first
+    /// violations: the report (first violations, counts, rows) is the one-thread report.
+    func testSchemaCheckReportsTheSameWhateverTheSplit() throws {
+        let directory = try TemporaryDirectory()
+        let schema = schema(trimWhitespace: false, unlistedLabels: .mapToNull)
+        let problems: [(record: Int, problem: Problem)] = [(3, .malformedNumber), (40, .tooFewFields), (41, .outOfBounds),
+                                                          (150, .malformedNumber), (151, .tooFewFields), (152, .outOfBounds),
+                                                          (153, .unknownCategory), (390, .outOfBounds), (399, .tooFewFields)]
+        let text = simpleFile(rows: 400, problems: problems)
+        let url = try directory.file("check.csv", text)
+        let size = text.utf8.count
+        for limit in [2, 5, 20] {
+            let reference = try schema.check(.csv(url), limit: limit, threadCount: 1, splitTargets: [])
+            XCTAssertEqual(reference.violationCount, 8, "the unknown label is read as missing, not a violation")
+            XCTAssertEqual(reference.unknownCategoriesReadAsMissing, [0, 0, 1, 0, 0])
+            XCTAssertEqual(reference.rowCount, 397, "records with the wrong field count are not rows")
+            for targets in [[size / 2], [size / 4, size / 2, 3 * size / 4], Array(stride(from: 0, to: size, by: 700))] {
+                let split = try schema.check(.csv(url), limit: limit, threadCount: 2, splitTargets: targets)
+                XCTAssertEqual(split.text, reference.text, "limit \(limit), splits \(targets)")
+                XCTAssertEqual(split.violationCount, reference.violationCount)
+                XCTAssertEqual(split.rowCount, reference.rowCount)
+                XCTAssertEqual(split.unknownCategoriesReadAsMissing, reference.unknownCategoriesReadAsMissing)
             }
         }
     }
@@ -303,7 +405,7 @@ final class ParallelCSVEncodingTests: XCTestCase {
         let directory = try TemporaryDirectory()
         let encoder = try TableEncoder(schema: schema(trimWhitespace: false))
         let csv = generate(rows: 60_000, seed: 40, trimWhitespace: false, byteOrderMark: false, finalLineEnd: true)
-        XCTAssertGreaterThan(csv.bytes.count, 2 * TableEncoder.minimumBytesPerRange)
+        XCTAssertGreaterThan(csv.bytes.count, 2 * CSVRangeReading.minimumBytesPerRange)
         let url = try write(csv, in: directory)
         let one = try encoder.encode(.csv(url), threadCount: 1)
         XCTAssertEqual(one.matrix.rowCount, 60_000)

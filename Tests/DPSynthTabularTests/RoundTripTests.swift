@@ -1,3 +1,4 @@
+import CSQLite
 import DPSynthRandom
 import XCTest
 @testable import DPSynthTabular
@@ -99,6 +100,64 @@ final class RoundTripTests: XCTestCase {
         let other = try randomTable(seed: 4)
         try SQLiteTableWriter.write(other, to: database, tableName: "t", overwrite: true)
         XCTAssertEqual(try Table.read(.sqlite(database, .table("t")), schema: other.schema).columns, other.columns)
+    }
+
+    /// Rows streamed in chunks land as one table typed as the schema says (REAL, INTEGER, TEXT,
+    /// NULL); a failure part-way leaves no new file, and an existing database as it was.
+    func testSQLiteStreamWritesTypedChunksAllOrNothing() throws {
+        let directory = try TemporaryDirectory()
+        let database = directory.url.appendingPathComponent("stream.db")
+        var seed: UInt64 = 0
+        var table = try randomTable(seed: seed)
+        while !(Set(table.schema.columns.map(\.kind)).isSuperset(of: [.continuous, .integer, .categorical]) && table.rowCount >= 4) {
+            seed += 1
+            table = try randomTable(seed: seed)
+        }
+        let cut = table.rowCount / 2
+        try SQLiteTableWriter.stream(schema: table.schema, to: database, tableName: "t", overwrite: false) { writer in
+            try writer.append(table.rows(Array(0..<cut)))
+            try writer.append(table.rows([]))
+            try writer.append(table.rows(Array(cut..<table.rowCount)))
+        }
+        XCTAssertEqual(try Table.read(.sqlite(database, .table("t")), schema: table.schema).columns, table.columns)
+        let connection = try SQLiteDatabase(readingFrom: database, name: "stream.db")
+        for (index, column) in table.schema.columns.enumerated() {
+            let statement = try connection.prepare("SELECT DISTINCT typeof(\(quotedIdentifier(column.name))) FROM t")
+            defer { sqlite3_finalize(statement) }
+            var types: Set<String> = []
+            while sqlite3_step(statement) == SQLITE_ROW { types.insert(String(cString: sqlite3_column_text(statement, 0))) }
+            let expected: String
+            switch column.kind {
+            case .continuous: expected = "real"
+            case .integer: expected = "integer"
+            default: expected = "text"
+            }
+            let hasNull = table.texts(column: index).contains { $0 == nil }
+            XCTAssertEqual(types, hasNull ? [expected, "null"] : [expected], column.name)
+        }
+
+        struct Interrupted: Error {}
+        let fresh = directory.url.appendingPathComponent("fresh.db")
+        XCTAssertThrowsError(try SQLiteTableWriter.stream(schema: table.schema, to: fresh, tableName: "t", overwrite: false) { writer in
+            try writer.append(table)
+            throw Interrupted()
+        }) { XCTAssertTrue($0 is Interrupted) }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.url.path).sorted(), ["stream.db"],
+                       "no output and no temporary file left")
+        let before = try Data(contentsOf: database)
+        XCTAssertThrowsError(try SQLiteTableWriter.stream(schema: table.schema, to: database, tableName: "t", overwrite: true) { writer in
+            try writer.append(table.rows([0]))
+            throw Interrupted()
+        })
+        XCTAssertEqual(try Table.read(.sqlite(database, .table("t")), schema: table.schema).columns, table.columns,
+                       "the replaced table is rolled back whole")
+        XCTAssertEqual(try Data(contentsOf: database), before)
+        let other = try randomTable(seed: 1000)
+        XCTAssertThrowsError(try SQLiteTableWriter.stream(schema: table.schema, to: database, tableName: "u", overwrite: false) { writer in
+            try writer.append(other)
+        }) { error in
+            guard case .invalidSchema = error as? TabularError else { return XCTFail("\(error)") }
+        }
     }
 
     func testCSVWriterRefusesToOverwriteUnlessForced() throws {

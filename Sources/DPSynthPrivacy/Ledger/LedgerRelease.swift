@@ -3,9 +3,31 @@ import Foundation
 
 /// One release from a dataset: what was run, what it cost, and what was released.
 public struct LedgerRelease: Equatable {
+    /// Where an entry of the ledger stands.
+    ///
+    /// `fit` takes a reservation for its planned spend in the same transaction as the budget check,
+    /// so two runs started at once cannot both pass the check; the reservation counts as spent for
+    /// every reader from that moment, and the run settles it with what it actually spent (at most
+    /// the plan: Ctrl-C and early stops spend less).
+    public enum Status: Equatable, Sendable {
+        /// The spend happened. `reservedAt` is when its reservation was taken; nil when it was
+        /// recorded without one (`record(_:)`, and every release of a version-1 ledger).
+        case settled(reservedAt: Date?)
+        /// A planned spend held by a run since `recordedAt`: counted as spent until it is settled,
+        /// even if its process died (that process may have read the data).
+        case reserved(holder: ReservationHolder)
+        /// A reservation withdrawn at `at` by a user who declared that no training happened:
+        /// kept for the record, counted for nothing.
+        case withdrawn(at: Date, holder: ReservationHolder)
+    }
+
+    /// The entry's id in the ledger (nil until stored); `ledger show` prints it.
+    public var id: Int?
+    /// Settled, reserved or withdrawn.
+    public var status: Status
     /// The dataset the release was trained on.
     public var dataset: DatasetFingerprint
-    /// When the release was recorded (UTC, millisecond precision once stored).
+    /// When the release was recorded, or the reservation taken (UTC, millisecond precision once stored).
     public var recordedAt: Date
     /// Free text: the output path or model name.
     public var label: String
@@ -70,7 +92,10 @@ public struct LedgerRelease: Equatable {
     public init(dataset: DatasetFingerprint, recordedAt: Date, label: String, training: DPSGDPrivacyFacts?,
                 clippingNorm: Double?,
                 event: DPEvent, schemaEpsilon: Double, schemaDelta: Double, delta: Double, rdpOrders: [Double],
-                rdpCurve: [Double], epsilonByAccountant: [AccountantKind: Double]) {
+                rdpCurve: [Double], epsilonByAccountant: [AccountantKind: Double], id: Int? = nil,
+                status: Status = .settled(reservedAt: nil)) {
+        self.id = id
+        self.status = status
         self.dataset = dataset
         self.recordedAt = recordedAt
         self.label = label

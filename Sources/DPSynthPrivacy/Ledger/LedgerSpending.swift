@@ -1,9 +1,13 @@
 import DPSynthAccounting
 
-/// What a dataset has spent: all its releases composed (RDP curves add, schema spends included).
+/// What a dataset has spent: all its releases and unsettled reservations composed (RDP curves
+/// add, schema spends included).
 public struct LedgerSpending: Equatable, Sendable {
     public var dataset: DatasetFingerprint
+    /// Settled releases.
     public var releaseCount: Int
+    /// Unsettled reservations, counted at their planned spend.
+    public var reservationCount: Int
     public var budget: PrivacyBudget?
     /// The δ of `epsilon`: the budget's, or else the largest δ of the releases.
     public var delta: Double

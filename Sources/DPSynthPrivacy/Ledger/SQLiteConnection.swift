@@ -62,6 +62,9 @@ final class SQLiteConnection {
         }
     }
 
+    /// The rowid of the last row this connection inserted.
+    var lastInsertedRowID: Int { Int(sqlite3_last_insert_rowid(handle)) }
+
     func lastError(_ status: Int32) -> LedgerError {
         error(status: status, message: String(cString: sqlite3_errmsg(handle)))
     }

@@ -186,9 +186,10 @@ private func storeColumnField(_ state: UnsafeMutablePointer<CSVParseState>, _ si
         }
     case .category(let column, let slot, let parser):
         do {
-            let code = try parser._withUnsafeGuaranteedRef { try $0.parseCategory(text, unquotedEmpty: pointer == nil) }
-            // An unknown label read as missing (`mapToNull`) is encoded as missing.
-            sink.pointee.codes[slot * sink.pointee.capacity + record] = code == ColumnParser.unknownAsMissing ? -1 : code
+            // An unknown label read as missing (`mapToNull`) keeps its own code: the encoder
+            // encodes it as missing and counts it in its report.
+            sink.pointee.codes[slot * sink.pointee.capacity + record] =
+                try parser._withUnsafeGuaranteedRef { try $0.parseCategory(text, unquotedEmpty: pointer == nil) }
         } catch {
             sink.pointee.failure = ((error as? FieldProblem) ?? .invalidUTF8, column, state.pointee.recordStartLine)
             sink.pointee.stopped = true

@@ -92,9 +92,11 @@ public final class CSVReader {
     /// A reader of the records in `range` of `url`, whose header a reader with `context` has
     /// read: it starts in the state that reader would be in at `range.bytes.lowerBound` (a
     /// record boundary), so its line numbers are the file's, and stops at the range's end.
-    convenience init(range: CSVByteRange, of url: URL, context: RangeContext) throws {
+    /// `onWrongFieldCount` as for a reader of the whole file (called on the range's thread).
+    convenience init(range: CSVByteRange, of url: URL, context: RangeContext,
+                     onWrongFieldCount: ((TabularError) -> Void)? = nil) throws {
         try self.init(opening: url, source: context.source, delimiter: context.delimiter, trimWhitespace: context.trimWhitespace,
-                      chunkSize: context.chunkSize, onWrongFieldCount: nil)
+                      chunkSize: context.chunkSize, onWrongFieldCount: onWrongFieldCount)
         header = context.header
         state.pointee.expectedFieldCount = header.count
         state.pointee.line = range.firstLine
@@ -145,9 +147,7 @@ public final class CSVReader {
             if batch.recordCount > 0 { return batch }
         }
         state.pointee.batch.removeCompletedRecords()
-        while state.pointee.batch.recordCount < minimumRecords && canParseMore {
-            try parseNextChunk()
-        }
+        try fillBatch(minimumRecords: minimumRecords)
         // Readers of a batch look at its complete records only; the fields of a record still
         // open at the end of the chunk stay for the next call.
         if state.pointee.batch.recordCount > 0 { return state.pointee.batch }
@@ -164,12 +164,28 @@ public final class CSVReader {
         }
         while true {
             state.pointee.batch.removeCompletedRecords()
-            while state.pointee.batch.recordCount < minimumRecords && canParseMore { try parseNextChunk() }
+            try fillBatch(minimumRecords: minimumRecords)
             guard state.pointee.batch.recordCount > 0 else {
                 try state.pointee.throwPendingError(source: source)
                 return
             }
             try body(state.pointee.batch)
+        }
+    }
+
+    /// Parses chunks until the batch holds `minimumRecords` complete records or the input ends.
+    /// A parse error met after complete records waits for the next call, so those records are
+    /// handed out first and a problem among them is reported before it: the file's first
+    /// problem comes first, whatever the chunk size.
+    private func fillBatch(minimumRecords: Int) throws {
+        while state.pointee.batch.recordCount < minimumRecords && canParseMore {
+            do {
+                try parseNextChunk()
+            } catch {
+                guard state.pointee.batch.recordCount > 0 else { throw error }
+                deferredError = error
+                return
+            }
         }
     }
 

@@ -56,12 +56,16 @@ public struct EncodingReport: Equatable, Sendable {
     /// Values whose α left [−1, 1] under mode-specific normalisation (more than 4σ from their
     /// mode), saturated at ±1; they do not round-trip exactly.
     public internal(set) var saturatedModeValues: [Int]
+    /// Values outside the category list read as missing (`UnknownCategoryPolicy.mapToNull`), per
+    /// schema column: encoded as missing, and worth telling the user about.
+    public internal(set) var unknownCategoriesReadAsMissing: [Int]
 
     init(columnNames: [String]) {
         self.columnNames = columnNames
         clippedBelow = Array(repeating: 0, count: columnNames.count)
         clippedAbove = Array(repeating: 0, count: columnNames.count)
         saturatedModeValues = Array(repeating: 0, count: columnNames.count)
+        unknownCategoriesReadAsMissing = Array(repeating: 0, count: columnNames.count)
     }
 
     /// Total clipped values over all columns.
@@ -72,6 +76,7 @@ public struct EncodingReport: Equatable, Sendable {
             clippedBelow[index] += other.clippedBelow[index]
             clippedAbove[index] += other.clippedAbove[index]
             saturatedModeValues[index] += other.saturatedModeValues[index]
+            unknownCategoriesReadAsMissing[index] += other.unknownCategoriesReadAsMissing[index]
         }
     }
 }

@@ -100,7 +100,8 @@ public struct TableEncoder: Sendable {
                 }
             case .categories(let codes):
                 try codes.withUnsafeBufferPointer {
-                    try encodeCategories($0, column: index, into: base, source: table.source, origin: table.origin(ofRow:))
+                    try encodeCategories($0, column: index, into: base, report: &report, source: table.source,
+                                         origin: table.origin(ofRow:))
                 }
             case .identifiers:
                 continue
@@ -109,15 +110,20 @@ public struct TableEncoder: Sendable {
     }
 
     /// Writes the one-hot blocks of categorical column `column` for `codes.count` rows
-    /// starting at `base` (already zeroed).
+    /// starting at `base` (already zeroed), counting unknown labels read as missing in `report`.
+    /// Every reader (whole table, streamed CSV) hands its codes here, so the count is the same
+    /// on every path.
     func encodeCategories(_ codes: UnsafeBufferPointer<Int32>, column: Int, into base: UnsafeMutablePointer<Float>,
-                          source: String, origin: (Int) -> RecordLocation) throws {
+                          report: inout EncodingReport, source: String, origin: (Int) -> RecordLocation) throws {
         guard case .categorical(let offset, let count, let nullable) = codecs[column] else { return }
+        var unknown = 0
+        defer { report.unknownCategoriesReadAsMissing[column] += unknown }
         for row in 0..<codes.count {
             let code = Int(codes[row])
             if code >= 0 && code < count {
                 base[row * width + offset + code] = 1
             } else if nullable {
+                if code == Int(ColumnValues.unknownCategoryCode) { unknown += 1 }
                 base[row * width + offset + count] = 1
             } else {
                 throw TabularError.missingValue(source: source, location: origin(row), column: schema.columns[column].name)
