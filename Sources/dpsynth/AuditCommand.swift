@@ -109,7 +109,8 @@ struct AuditRun {
                 let realSource = try DataSource(specification: realSpecification, table: realTable)
                 let spending = try ledger.spending(for: try DatasetFingerprint(contentsOf: dataFileURL(realSource)),
                                                    delta: model.privacy.delta)
-                totals = LedgerTotals(epsilon: spending.epsilon, delta: spending.delta, releases: spending.releaseCount)
+                totals = LedgerTotals(epsilon: spending.epsilon, delta: spending.delta, releases: spending.releaseCount,
+                                      unsettledReservations: spending.reservationCount)
             }
             privacy = PrivacySummary(record: model.privacy, modelKind: model.configuration.modelKind == .acgan ? "AC-GAN" : "GAN",
                                      ledger: totals)

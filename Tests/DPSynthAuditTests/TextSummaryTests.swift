@@ -54,6 +54,13 @@ final class TextSummaryTests: XCTestCase {
                                       secureRandomness: false)
         XCTAssertEqual(AuditStatements.caveats(careless).count, 2)
         XCTAssertTrue(AuditStatements.caveats(careless).allSatisfy { $0.hasPrefix("Warning:") })
+        // The ledger's total names the unsettled reservations it counts (a fit still running).
+        var withLedger = privacy
+        withLedger.ledger = LedgerTotals(epsilon: 2.5, delta: 1e-5, releases: 2, unsettledReservations: 1)
+        XCTAssertEqual(AuditStatements.caveats(withLedger).last,
+                       "The dataset's ledger records 2 releases from these data and 1 reservation of fits not yet settled (counted at their whole plan), totalling ε = 2.5, δ = 1e-05. Releases compose: an adversary holding all of them faces the total, not this release's ε.")
+        withLedger.ledger = LedgerTotals(epsilon: 2.5, delta: 1e-5, releases: 1)
+        XCTAssertEqual(AuditStatements.caveats(withLedger).last?.hasPrefix("The dataset's ledger records 1 release from these data, totalling"), true)
     }
 
     /// A synthetic release whose labels are all one class cannot train a classifier: the

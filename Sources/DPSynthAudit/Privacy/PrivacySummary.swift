@@ -20,12 +20,28 @@ public struct EpsilonCurvePoint: Codable, Sendable, Equatable {
 public struct LedgerTotals: Codable, Sendable, Equatable {
     public var epsilon: Double
     public var delta: Double
+    /// Settled releases.
     public var releases: Int
+    /// Fits whose planned spend is reserved but not yet settled (running, or stopped without
+    /// settling), counted in ε at their whole plan.
+    public var unsettledReservations: Int
 
-    public init(epsilon: Double, delta: Double, releases: Int) {
+    public init(epsilon: Double, delta: Double, releases: Int, unsettledReservations: Int = 0) {
         self.epsilon = epsilon
         self.delta = delta
         self.releases = releases
+        self.unsettledReservations = unsettledReservations
+    }
+
+    private enum CodingKeys: String, CodingKey { case epsilon, delta, releases, unsettledReservations }
+
+    /// Reports written before reservations existed have no `unsettledReservations`: none.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        epsilon = try container.decode(Double.self, forKey: .epsilon)
+        delta = try container.decode(Double.self, forKey: .delta)
+        releases = try container.decode(Int.self, forKey: .releases)
+        unsettledReservations = try container.decodeIfPresent(Int.self, forKey: .unsettledReservations) ?? 0
     }
 }
 

@@ -33,7 +33,9 @@ enum AuditStatements {
             caveats.append("Accountant: \(note)")
         }
         if let ledger = privacy.ledger {
-            caveats.append("The dataset's ledger records \(ledger.releases) release\(ledger.releases == 1 ? "" : "s") from these data, totalling ε = \(formatNumber(ledger.epsilon, significantDigits: 3)), δ = \(formatScientific(ledger.delta)). Releases compose: an adversary holding all of them faces the total, not this release's ε.")
+            let unsettled = ledger.unsettledReservations == 0 ? ""
+                : " and \(ledger.unsettledReservations) reservation\(ledger.unsettledReservations == 1 ? "" : "s") of fits not yet settled (counted at their whole plan)"
+            caveats.append("The dataset's ledger records \(ledger.releases) release\(ledger.releases == 1 ? "" : "s") from these data\(unsettled), totalling ε = \(formatNumber(ledger.epsilon, significantDigits: 3)), δ = \(formatScientific(ledger.delta)). Releases compose: an adversary holding all of them faces the total, not this release's ε.")
         }
         return caveats
     }

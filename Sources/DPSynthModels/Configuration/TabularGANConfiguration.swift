@@ -67,16 +67,24 @@ public struct TabularGANConfiguration: Codable, Equatable {
     /// classifier and the generator can agree on a label–feature relation of their own that the
     /// real data never showed (measured: TSTR AUC below 0.5 at ε = 1 on gbsg2; docs/models.md).
     public var discriminatorClassifiesFakeRows: Bool = false
-    /// Weight of the generator's marginal-matching loss on categorical entries and null
-    /// indicators (0 turns it off and releases nothing); see `CategoricalMarginals`.
+    /// Weight of the generator's marginal-matching loss on categorical entries, null indicators
+    /// and binned continuous values (0 turns it off and releases nothing); see `CategoricalMarginals`.
     public var marginalMatchingWeight: Float = 10
-    /// Share of the ε budget (after the schema's) given to releasing those marginals.
-    public var marginalBudgetShare: Double = 0.1
+    /// Share of the ε budget (after the schema's) given to releasing those marginals. Half:
+    /// on a small table a few released counts per class carry the label relation better than
+    /// DP-SGD steps do (docs/models.md, "Small tables"); with per-class, binned marginals on
+    /// 32 held-out gbsg2 seeds TSTR AUC rose at every ε (ε = 1: LR 0.545 → 0.577, RF 0.583 →
+    /// 0.604; ε = 3: 0.595 → 0.620, 0.626 → 0.641) and flchain did not lose.
+    public var marginalBudgetShare: Double = 0.5
     /// Whether an AC-GAN matches those marginals per class of its label (same sensitivity: a
-    /// record moves only its own class's counts).
-    public var marginalsPerClass: Bool = false
-    /// Bins of each scaled continuous value added to the matched marginals (0: none).
-    public var marginalValueBins: Int = 0
+    /// record moves only its own class's counts), so the release carries the label–feature
+    /// relation that train-on-synthetic classifiers read.
+    public var marginalsPerClass: Bool = true
+    /// Equal-width bins of each scaled continuous value's range added to the matched marginals
+    /// as a block of their own (0: none). 8 rather than 5: nearly the same TSTR AUC on gbsg2
+    /// (ε = 3 RF 0.641 vs 0.652) with better column fidelity (0.924 vs 0.880) and no loss on
+    /// flchain (ε = 1 LR 0.840 vs 0.804).
+    public var marginalValueBins: Int = 8
     /// Whether a separately trained private label classifier (`LabelClassifier`, AC-GAN only)
     /// guides the generator. Off by default: on 32 held-out seeds of gbsg2 it did not raise
     /// train-on-synthetic AUC (ε = 1: LR 0.530 vs 0.570 off; ε = 3, 10: ties; docs/models.md).

@@ -65,8 +65,20 @@ struct CategoricalMarginals {
         for row in 0..<rowCount {
             let base = (classes?[row] ?? 0) * extended
             for j in 0..<width { counts[base + j] += Double(rows[row * width + j]) }
-            for (k, value) in binned.enumerated() {
-                counts[base + width + k * binCount + Self.bin(rows[row * width + value.column], value, binCount)] += 1
+        }
+        // Binned values count the same soft memberships the loss gives generated rows (so the
+        // match is unbiased near bin edges), each row's made non-negative and summing to 1: an
+        // L2 norm of at most 1, the sensitivity of a one-hot block.
+        for (k, value) in binned.enumerated() {
+            let column = (0..<rowCount).map { [width] in rows[$0 * width + value.column] }
+            let memberships = withoutGradients {
+                Self.softBins(Tensor(shape: [rowCount, 1], scalars: column), lower: value.lower, upper: value.upper, count: binCount)
+            }.scalars
+            for row in 0..<rowCount {
+                let base = (classes?[row] ?? 0) * extended + width + k * binCount
+                let entries = (0..<binCount).map { Swift.max(0, Double(memberships[row * binCount + $0])) }
+                let total = entries.reduce(0, +)
+                for (b, entry) in entries.enumerated() { counts[base + b] += total > 0 ? entry / total : 0 }
             }
         }
         if let noiseMultiplier {
@@ -98,29 +110,26 @@ struct CategoricalMarginals {
         self.shares = shares
     }
 
-    /// The bin of `value` among `count` equal-width bins of its range (ends clamped).
-    private static func bin(_ value: Float, _ range: (column: Int, lower: Float, upper: Float), _ count: Int) -> Int {
-        let position = (value - range.lower) / (range.upper - range.lower) * Float(count)
-        return Swift.min(count - 1, Swift.max(0, Int(position.rounded(.down))))
+    /// Soft memberships of `values` ([rows, 1]) in `count` equal-width bins of [lower, upper]:
+    /// entry b is σ((v − e_b)/τ) − σ((v − e_{b+1})/τ) with the outer edges at ∓∞ (so the entries
+    /// sum to 1) and τ a quarter of a bin, so the shares are differentiable in v.
+    static func softBins(_ values: Tensor, lower: Float, upper: Float, count: Int) -> Tensor {
+        let rows = values.shape[0]
+        let binWidth = (upper - lower) / Float(count)
+        let inner = (1..<count).map { lower + Float($0) * binWidth }
+        let above = sigmoid((values - Tensor(shape: [1, count - 1], scalars: inner)) * (4 / binWidth))
+        let padded = Tensor.concatenate([Tensor(repeating: 1, shape: [rows, 1]), above, Tensor(zeros: [rows, 1])], alongAxis: 1)
+        let upperEdges = padded.split(sizes: [count, 1], alongAxis: 1)[0], lowerEdges = padded.split(sizes: [1, count], alongAxis: 1)[1]
+        return upperEdges - lowerEdges
     }
 
-    /// The generated rows with each binned value's soft bin memberships appended: entry b is
-    /// σ((v − e_b)/τ) − σ((v − e_{b+1})/τ) with the outer edges at ∓∞ (so the entries sum to 1),
-    /// τ a quarter of a bin, so the shares are differentiable in v.
+    /// The generated rows with each binned value's soft bin memberships appended.
     private func extended(_ generated: Tensor) -> Tensor {
         guard !binnedValues.isEmpty else { return generated }
-        var parts = [generated]
-        let rows = generated.shape[0]
-        for value in binnedValues {
-            let binWidth = (value.upper - value.lower) / Float(binCount)
-            let inner = (1..<binCount).map { value.lower + Float($0) * binWidth }
-            let v = generated.sliced(alongAxis: 1, value.column..<(value.column + 1))
-            let above = sigmoid((v - Tensor(shape: [1, binCount - 1], scalars: inner)) * (4 / binWidth))
-            let padded = Tensor.concatenate([Tensor(repeating: 1, shape: [rows, 1]), above, Tensor(zeros: [rows, 1])], alongAxis: 1)
-            let pieces = padded.split(sizes: [binCount, 1], alongAxis: 1), shifted = padded.split(sizes: [1, binCount], alongAxis: 1)
-            parts.append(pieces[0] - shifted[1])
-        }
-        return Tensor.concatenate(parts, alongAxis: 1)
+        return Tensor.concatenate([generated] + binnedValues.map { value in
+            Self.softBins(generated.sliced(alongAxis: 1, value.column..<(value.column + 1)),
+                          lower: value.lower, upper: value.upper, count: binCount)
+        }, alongAxis: 1)
     }
 
     /// Σ_c w_c Σ_j (share of entry j among the generated rows of class c − released share)²,
