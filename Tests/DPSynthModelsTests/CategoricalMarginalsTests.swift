@@ -8,35 +8,29 @@ import XCTest
 /// The released marginals the generator matches: per class of the label, with continuous values
 /// binned, their sensitivity, and the soft-binned loss (its value at the target and its gradient).
 final class CategoricalMarginalsTests: XCTestCase {
-    /// x continuous in [−1, 1], a categorical c (uniform, unrelated), and a label y = "yes" when x > 0.5.
+    /// x continuous in [−1, 1], a categorical column (uniform, unrelated), and a label y = "yes"
+    /// when x > 0.5: the AC-GAN layout, the generated-layout rows and the classes.
     private func constructed(rows: Int, random: RandomSource) throws -> (ModelLayout, [Float], [Int]) {
-        let schema = Schema(name: "constructed", columns: [
-            ColumnSchema(name: "x", kind: .continuous, bounds: Bounds(min: -1, max: 1, provenance: .public)),
-            ColumnSchema(name: "c", kind: .categorical, categories: CategoryList(values: ["a", "b", "c"], provenance: .public)),
-            ColumnSchema(name: "y", kind: .categorical, role: .label, categories: CategoryList(values: ["no", "yes"], provenance: .public)),
-        ])
-        var x: [Double] = [], c: [Int32] = [], y: [Int32] = []
-        for _ in 0..<rows {
-            let value = random.nextUnitDouble() * 2 - 1
-            x.append(value)
-            c.append(Int32(random.next() % 3))
-            y.append(value > 0.5 ? 1 : 0)
-        }
-        let encoder = try TableEncoder(schema: schema)
-        let matrix = try encoder.encode(try Table(schema: schema, columns: [.numbers(x), .categories(c), .categories(y)])).matrix
+        let (encoder, matrix) = try TestDatasets.thresholdTable(rows: rows, threshold: 0.5, random: random)
         let layout = try ModelLayout(encoder: encoder, modelKind: .acgan)
         return (layout, layout.generatedColumns(of: matrix, rows: Array(0..<rows)), layout.labelClasses(of: matrix))
+    }
+
+    /// The released marginals of 400 constructed rows without noise, with x in four bins.
+    private func exactMarginals(seed: UInt64) throws -> (ModelLayout, [Float], [Int], CategoricalMarginals) {
+        let random = SeededGenerator(seed: seed)
+        let (layout, rows, classes) = try constructed(rows: 400, random: random)
+        let marginals = try XCTUnwrap(CategoricalMarginals(layout: layout, rows: rows, rowCount: 400, classes: classes,
+                                                           classCount: 2, binCount: 4, noiseMultiplier: nil, random: random))
+        return (layout, rows, classes, marginals)
     }
 
     /// Without noise the released shares are the exact class-conditional frequencies of c's
     /// categories, and the class-conditional means of x's soft memberships in four equal-width
     /// bins of [−1, 1] (each row's summing to 1).
     func testSharesArePerClassFrequenciesOfCategoriesAndBins() throws {
-        let random = SeededGenerator(seed: 1)
-        let (layout, rows, classes) = try constructed(rows: 400, random: random)
+        let (layout, rows, classes, marginals) = try exactMarginals(seed: 1)
         let width = layout.generatedWidth
-        let marginals = try XCTUnwrap(CategoricalMarginals(layout: layout, rows: rows, rowCount: 400, classes: classes,
-                                                           classCount: 2, binCount: 4, noiseMultiplier: nil, random: random))
         XCTAssertEqual(marginals.binnedValues.count, 1)
         XCTAssertEqual(marginals.extendedWidth, width + 4)
         // Expected: per class, shares of c's entries and of x's bins.
@@ -91,14 +85,11 @@ final class CategoricalMarginalsTests: XCTestCase {
     }
 
     /// The loss is zero for generated rows equal to the real ones (the released bin shares are
-    /// the same soft memberships the loss computes), positive with the classes swapped, and its gradient in the generated
-    /// values matches finite differences.
+    /// the same soft memberships the loss computes), positive with the classes swapped, and its
+    /// gradient in the generated values matches finite differences.
     func testLossPrefersTheRealRelationAndHasTheRightGradient() throws {
-        let random = SeededGenerator(seed: 4)
-        let (layout, rows, classes) = try constructed(rows: 400, random: random)
+        let (layout, rows, classes, marginals) = try exactMarginals(seed: 4)
         let width = layout.generatedWidth
-        let marginals = try XCTUnwrap(CategoricalMarginals(layout: layout, rows: rows, rowCount: 400, classes: classes,
-                                                           classCount: 2, binCount: 4, noiseMultiplier: nil, random: random))
         let generated = Tensor(shape: [400, width], scalars: rows)
         let matched = marginals.loss(generated, classes: classes).scalar
         let swapped = marginals.loss(generated, classes: classes.map { 1 - $0 }).scalar

@@ -10,21 +10,7 @@ import XCTest
 final class LabelClassifierTests: XCTestCase {
     /// A table whose label is `x > 0` for a continuous x, with a categorical column unrelated to it.
     private func constructed(rows: Int, random: RandomSource) throws -> (TableEncoder, EncodedMatrix) {
-        let schema = Schema(name: "constructed", columns: [
-            ColumnSchema(name: "x", kind: .continuous, bounds: Bounds(min: -1, max: 1, provenance: .public)),
-            ColumnSchema(name: "noise", kind: .categorical, categories: CategoryList(values: ["a", "b", "c"], provenance: .public)),
-            ColumnSchema(name: "y", kind: .categorical, role: .label, categories: CategoryList(values: ["no", "yes"], provenance: .public)),
-        ])
-        var x: [Double] = [], noise: [Int32] = [], y: [Int32] = []
-        for _ in 0..<rows {
-            let value = random.nextUnitDouble() * 2 - 1
-            x.append(value)
-            noise.append(Int32(random.next() % 3))
-            y.append(value > 0 ? 1 : 0)
-        }
-        let table = try Table(schema: schema, columns: [.numbers(x), .categories(noise), .categories(y)])
-        let encoder = try TableEncoder(schema: schema)
-        return (encoder, try encoder.encode(table).matrix)
+        try TestDatasets.thresholdTable(rows: rows, threshold: 0, random: random)
     }
 
     /// Per-column structure: one network per schema column, and the per-row loss is the sum of

@@ -27,6 +27,26 @@ enum TestDatasets {
         return (real, encoder, try encoder.encode(real).matrix)
     }
 
+    /// A constructed table: x uniform in [−1, 1] (continuous, public bounds), a categorical
+    /// column "noise" (a, b, c uniformly, unrelated), and the label y = "yes" when x > `threshold`.
+    static func thresholdTable(rows: Int, threshold: Double, random: RandomSource) throws -> (TableEncoder, EncodedMatrix) {
+        let schema = Schema(name: "constructed", columns: [
+            ColumnSchema(name: "x", kind: .continuous, bounds: Bounds(min: -1, max: 1, provenance: .public)),
+            ColumnSchema(name: "noise", kind: .categorical, categories: CategoryList(values: ["a", "b", "c"], provenance: .public)),
+            ColumnSchema(name: "y", kind: .categorical, role: .label, categories: CategoryList(values: ["no", "yes"], provenance: .public)),
+        ])
+        var x: [Double] = [], noise: [Int32] = [], y: [Int32] = []
+        for _ in 0..<rows {
+            let value = random.nextUnitDouble() * 2 - 1
+            x.append(value)
+            noise.append(Int32(random.next() % 3))
+            y.append(value > threshold ? 1 : 0)
+        }
+        let table = try Table(schema: schema, columns: [.numbers(x), .categories(noise), .categories(y)])
+        let encoder = try TableEncoder(schema: schema)
+        return (encoder, try encoder.encode(table).matrix)
+    }
+
     /// 0-based row indices of the fixed test split.
     static func testRows(_ name: String) throws -> Set<Int> {
         let text = try String(contentsOf: SharedData.url("data/splits/\(name)_test_rows.txt"), encoding: .utf8)
