@@ -117,12 +117,18 @@ final class TrainerTests: XCTestCase {
         XCTAssertThrowsError(try bad.validate()) { error in
             XCTAssertEqual("\(error)", "model configuration: clippingNorm is 0.0; expected a positive number")
         }
-        // The classifier's share must leave budget for training beside the other shares.
+        // The classifier's share must leave budget for training beside the other shares when
+        // the classifier is used; unused, it does not limit the marginals' share.
         var greedy = TabularGANConfiguration()
         greedy.classifierBudgetShare = 0.85
+        XCTAssertNoThrow(try greedy.validate())
+        greedy.classifierGuidance = true
         XCTAssertThrowsError(try greedy.validate()) { error in
             XCTAssertEqual("\(error)", "model configuration: classifierBudgetShare is 0.85; expected a number in (0, 1) that leaves budget for training beside the marginal shares")
         }
+        var marginalHeavy = TabularGANConfiguration()
+        marginalHeavy.marginalBudgetShare = 0.8
+        XCTAssertNoThrow(try marginalHeavy.validate())
         var noEpochs = TabularGANConfiguration()
         noEpochs.epochs = 0
         XCTAssertThrowsError(try noEpochs.validate()) { error in

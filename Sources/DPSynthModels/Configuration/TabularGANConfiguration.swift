@@ -141,7 +141,9 @@ public struct TabularGANConfiguration: Codable, Equatable {
         try require(marginalBudgetShare > 0 && marginalBudgetShare < 1 && marginalBudgetShare + labelMarginalBudgetShare < 1, "marginalBudgetShare", marginalBudgetShare, "a number in (0, 1) that leaves budget for training beside labelMarginalBudgetShare")
         try require(auxiliaryLossWeight >= 0, "auxiliaryLossWeight", auxiliaryLossWeight, "a non-negative number")
         try require(classifierGuidanceWeight >= 0 && classifierGuidanceWeight.isFinite, "classifierGuidanceWeight", classifierGuidanceWeight, "a non-negative number")
-        try require(classifierBudgetShare > 0 && classifierBudgetShare + marginalBudgetShare + labelMarginalBudgetShare < 1,
+        // The classifier's share only counts when the classifier is trained.
+        try require(classifierBudgetShare > 0 && classifierBudgetShare < 1
+                        && (!usesLabelClassifier || classifierBudgetShare + marginalBudgetShare + labelMarginalBudgetShare < 1),
                     "classifierBudgetShare", classifierBudgetShare, "a number in (0, 1) that leaves budget for training beside the marginal shares")
         try require(classifierWidths.allSatisfy { $0 > 0 }, "classifierWidths", classifierWidths, "positive widths")
         try require(classifierEpochs >= 1, "classifierEpochs", classifierEpochs, "at least 1")
