@@ -113,6 +113,7 @@ struct AuditRun {
                                       unsettledReservations: spending.reservationCount)
             }
             privacy = PrivacySummary(record: model.privacy, modelKind: model.configuration.modelKind == .acgan ? "AC-GAN" : "GAN",
+                                     configuration: model.configuration,
                                      ledger: totals)
         }
         var real = try Table.read(try DataSource(specification: realSpecification, table: realTable), schema: schema)

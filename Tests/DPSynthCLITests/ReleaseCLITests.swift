@@ -77,6 +77,7 @@ final class ReleaseCLITests: XCTestCase {
         let mechanisms = try XCTUnwrap(guarantee["mechanisms"] as? [String])
         XCTAssertEqual(mechanisms.count, 3, "label counts, categorical shares, discriminator: \(mechanisms)")
         XCTAssertTrue(mechanisms.last?.hasPrefix("discriminator: DP-SGD") ?? false)
+        XCTAssertTrue(mechanisms[1].hasPrefix("marginal shares the generator matches (categories, null indicators and continuous values in 8 bins, per class of the label): Gaussian mechanism, σ = "), mechanisms[1])
         XCTAssertTrue(FileManager.default.fileExists(atPath: path("audit/report.html")))
     }
 
