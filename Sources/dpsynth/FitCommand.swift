@@ -61,6 +61,9 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Per-example clipping norm C.")
     var clippingNorm: Float?
 
+    @Option(help: "Share of the budget released as the marginals the generator matches (default 0.5; the rest, less the label counts' 0.1, goes to DP-SGD).")
+    var marginalShare: Double?
+
     @Option(help: "Hold this fraction of rows out of training (the same rows `audit --holdout-fraction` uses).")
     var holdoutFraction: Double?
 
@@ -101,6 +104,9 @@ struct FitCommand: ParsableCommand {
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, found \(epochs)") }
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1, found \(batchSize)") }
         if let clippingNorm, !(clippingNorm > 0) { throw ValidationError("--clipping-norm must be positive, found \(clippingNorm)") }
+        if let marginalShare, !(marginalShare > 0 && marginalShare < 0.9) {
+            throw ValidationError("--marginal-share must lie in (0, 0.9) (the label counts take 0.1 and DP-SGD the rest), found \(marginalShare)")
+        }
         if let holdoutFraction, !(holdoutFraction > 0 && holdoutFraction < 1) {
             throw ValidationError("--holdout-fraction must lie in (0, 1), found \(holdoutFraction)")
         }
@@ -147,6 +153,7 @@ struct FitRun {
         if let epochs = command.epochs { configuration.epochs = epochs }
         if let batchSize = command.batchSize { configuration.expectedBatchSize = batchSize }
         if let clippingNorm = command.clippingNorm { configuration.clippingNorm = clippingNorm }
+        if let marginalShare = command.marginalShare { configuration.marginalBudgetShare = marginalShare }
         try self.init(data: command.data, schemaPath: command.schema, table: command.selection.table, query: command.selection.query,
                       label: command.label, configuration: configuration,
                       epsilon: command.noPrivacy ? nil : command.epsilon, delta: command.delta,

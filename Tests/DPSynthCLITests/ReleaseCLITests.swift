@@ -118,6 +118,21 @@ final class ReleaseCLITests: XCTestCase {
                        "--schema-epsilon must lie in (0, --epsilon = 1.0), found 2.0")
         XCTAssertEqual(failure(["fit", data, "--schema", schema, "--no-privacy", "--epsilon", "1", "-o", path("m")]),
                        "--no-privacy cannot be combined with --epsilon or --schema-epsilon")
+        XCTAssertEqual(failure(["fit", data, "--schema", schema, "--epsilon", "1", "--marginal-share", "0.95", "-o", path("m")]),
+                       "--marginal-share must lie in (0, 0.9) (the label counts take 0.1 and DP-SGD the rest), found 0.95")
+    }
+
+    /// --marginal-share reaches the model: its record's marginal noise is calibrated to that
+    /// share (smaller share, larger σ) and the total stays the budget.
+    func testMarginalShareSetsTheMarginalRelease() throws {
+        try fit(["--epsilon", "1", "--marginal-share", "0.2"], output: path("small.dpsynth"))
+        try fit(["--epsilon", "1"], output: path("default.dpsynth"))
+        let small = try TrainedModel(contentsOf: URL(fileURLWithPath: path("small.dpsynth")))
+        let standard = try TrainedModel(contentsOf: URL(fileURLWithPath: path("default.dpsynth")))
+        XCTAssertEqual(small.configuration.marginalBudgetShare, 0.2)
+        XCTAssertGreaterThan(try XCTUnwrap(small.privacy.marginalNoiseMultiplier), try XCTUnwrap(standard.privacy.marginalNoiseMultiplier))
+        XCTAssertLessThan(small.privacy.noiseMultiplier, standard.privacy.noiseMultiplier, "more budget left for DP-SGD")
+        XCTAssertLessThanOrEqual(small.privacy.epsilon, 1)
     }
 
     func testLedgerBudgetRefusesTheRunBeforeTrainingAndWritesNothing() throws {

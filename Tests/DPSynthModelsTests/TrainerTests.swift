@@ -129,6 +129,11 @@ final class TrainerTests: XCTestCase {
         var marginalHeavy = TabularGANConfiguration()
         marginalHeavy.marginalBudgetShare = 0.8
         XCTAssertNoThrow(try marginalHeavy.validate())
+        var oneBin = TabularGANConfiguration()
+        oneBin.marginalValueBins = 1
+        XCTAssertThrowsError(try oneBin.validate()) { error in
+            XCTAssertEqual("\(error)", "model configuration: marginalValueBins is 1; expected 0 or a whole number from 2 to 1000")
+        }
         var noEpochs = TabularGANConfiguration()
         noEpochs.epochs = 0
         XCTAssertThrowsError(try noEpochs.validate()) { error in
