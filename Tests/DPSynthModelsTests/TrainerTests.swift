@@ -112,33 +112,22 @@ final class TrainerTests: XCTestCase {
         expected.modelKind = .gan
         expected.epochs = 7
         XCTAssertEqual(partial, expected)
-        var bad = TabularGANConfiguration()
-        bad.clippingNorm = 0
-        XCTAssertThrowsError(try bad.validate()) { error in
-            XCTAssertEqual("\(error)", "model configuration: clippingNorm is 0.0; expected a positive number")
+        // The message `validate()` gives for the defaults changed by `change`, or nil if accepted.
+        func refusal(_ change: (inout TabularGANConfiguration) -> Void) -> String? {
+            var configuration = TabularGANConfiguration()
+            change(&configuration)
+            do { try configuration.validate(); return nil } catch { return "\(error)" }
         }
+        XCTAssertEqual(refusal { $0.clippingNorm = 0 }, "model configuration: clippingNorm is 0.0; expected a positive number")
         // The classifier's share must leave budget for training beside the other shares when
         // the classifier is used; unused, it does not limit the marginals' share.
-        var greedy = TabularGANConfiguration()
-        greedy.classifierBudgetShare = 0.85
-        XCTAssertNoThrow(try greedy.validate())
-        greedy.classifierGuidance = true
-        XCTAssertThrowsError(try greedy.validate()) { error in
-            XCTAssertEqual("\(error)", "model configuration: classifierBudgetShare is 0.85; expected a number in (0, 1) that leaves budget for training beside the marginal shares")
-        }
-        var marginalHeavy = TabularGANConfiguration()
-        marginalHeavy.marginalBudgetShare = 0.8
-        XCTAssertNoThrow(try marginalHeavy.validate())
-        var oneBin = TabularGANConfiguration()
-        oneBin.marginalValueBins = 1
-        XCTAssertThrowsError(try oneBin.validate()) { error in
-            XCTAssertEqual("\(error)", "model configuration: marginalValueBins is 1; expected 0 or a whole number from 2 to 1000")
-        }
-        var noEpochs = TabularGANConfiguration()
-        noEpochs.epochs = 0
-        XCTAssertThrowsError(try noEpochs.validate()) { error in
-            XCTAssertEqual("\(error)", "model configuration: epochs is 0; expected at least 1")
-        }
+        XCTAssertNil(refusal { $0.classifierBudgetShare = 0.85 })
+        XCTAssertEqual(refusal { $0.classifierBudgetShare = 0.85; $0.classifierGuidance = true },
+                       "model configuration: classifierBudgetShare is 0.85; expected a number in (0, 1) that leaves budget for training beside the marginal shares")
+        XCTAssertNil(refusal { $0.marginalBudgetShare = 0.8 })
+        XCTAssertEqual(refusal { $0.marginalValueBins = 1 },
+                       "model configuration: marginalValueBins is 1; expected 0 or a whole number from 2 to 1000")
+        XCTAssertEqual(refusal { $0.epochs = 0 }, "model configuration: epochs is 0; expected at least 1")
         // A configuration file written without `epochs` takes the default of its privacy mode.
         XCTAssertEqual(partial.resolvedEpochs(isPrivate: true), 7)
         XCTAssertEqual(TabularGANConfiguration().resolvedEpochs(isPrivate: true), 40)
