@@ -20,14 +20,6 @@ public struct ModelLayout: Equatable {
 
     public var classCount: Int { classNames.count }
 
-    /// True when the generated layout has one-hot blocks, mode indicators or null indicators.
-    var hasCategoricalEntries: Bool {
-        generatedSpans.contains { span in
-            if case .scaledValue = span.kind { return false }
-            return true
-        }
-    }
-
     public init(encoder: TableEncoder, modelKind: ModelKind) throws {
         encodedWidth = encoder.width
         var spans: [GeneratedSpan] = []

@@ -35,6 +35,16 @@ struct CategoricalMarginals {
 
     var extendedWidth: Int { width + binnedValues.count * binCount }
 
+    /// Whether `layout` has anything to match with `binCount` bins per scaled value: one-hot
+    /// blocks, mode or null indicators, or (with bins) a scaled value. The privacy plan asks this
+    /// before the release exists, and the release is made exactly when it holds.
+    static func hasEntries(in layout: ModelLayout, binCount: Int) -> Bool {
+        layout.generatedSpans.contains { span in
+            if case .scaledValue = span.kind { return binCount > 0 }
+            return true
+        }
+    }
+
     /// Counts the entries of `rows` ([rowCount, width], generated layout), per class when
     /// `classes` is given (one per row, in 0..<classCount), with each scaled value in
     /// `binCount` equal-width bins of its range when `binCount` > 0, and releases them.
@@ -55,7 +65,7 @@ struct CategoricalMarginals {
         for (k, _) in binned.enumerated() {
             blocks.append((width + k * binCount)..<(width + (k + 1) * binCount))
         }
-        guard !(blocks.isEmpty && indicators.isEmpty), rowCount > 0 else { return nil }
+        guard Self.hasEntries(in: layout, binCount: binCount), rowCount > 0 else { return nil }
         binnedValues = binned
         self.binCount = binCount
         let classCount = classes == nil ? 1 : classCount

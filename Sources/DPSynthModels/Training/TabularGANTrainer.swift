@@ -95,7 +95,7 @@ public final class TabularGANTrainer {
             plan = try PrivacyPlan(budget: budget, samplingProbability: samplingProbability, plannedSteps: plannedSteps,
                                    releasesLabelMarginal: isConditional, labelShare: configuration.labelMarginalBudgetShare,
                                    releasesCategoricalMarginals: configuration.marginalMatchingWeight > 0
-                                       && (layout.hasCategoricalEntries || configuration.marginalValueBins > 0),
+                                       && CategoricalMarginals.hasEntries(in: layout, binCount: configuration.marginalValueBins),
                                    marginalShare: configuration.marginalBudgetShare,
                                    classifier: usesClassifier ? LabelClassifier.schedule(configuration: configuration, datasetSize: data.rowCount) : nil)
             lastEpsilon = 0
