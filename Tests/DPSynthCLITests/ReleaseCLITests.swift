@@ -122,6 +122,15 @@ final class ReleaseCLITests: XCTestCase {
                        "--marginal-share must lie in (0, 0.9) (the label counts take 0.1 and DP-SGD the rest), found 0.95")
     }
 
+    /// `bench --only` is refused for suites without named configurations, and a text that
+    /// selects nothing is an error rather than an empty table.
+    func testBenchOnlyIsCheckedAgainstTheSuite() {
+        XCTAssertEqual(failure(["bench", "--suite", "io", "--only", "x"]),
+                       "--only applies to the suites dpsgd, random, not to 'io'")
+        XCTAssertEqual(failure(["bench", "--suite", "dpsgd", "--quick", "--only", "no such"]),
+                       "--only 'no such' matches no configuration of the dpsgd suite (names look like 'dp d=32 batch=64 threads=2')")
+    }
+
     /// --marginal-share reaches the model: its record's marginal noise is calibrated to that
     /// share (smaller share, larger σ) and the total stays the budget.
     func testMarginalShareSetsTheMarginalRelease() throws {

@@ -37,6 +37,10 @@ struct BenchCommand: ParsableCommand {
         guard BenchCommand.suites.contains(where: { $0.name == suite }) else {
             throw ValidationError("unknown suite '\(suite)'; choose one of: \(BenchCommand.suites.map { $0.name }.joined(separator: ", "))")
         }
+        if only != nil, let suiteType = BenchCommand.suites.first(where: { $0.name == suite }), !suiteType.selectsConfigurations {
+            let selecting = BenchCommand.suites.filter { $0.selectsConfigurations }.map { $0.name }
+            throw ValidationError("--only applies to the suites \(selecting.joined(separator: ", ")), not to '\(suite)'")
+        }
         if let threads {
             let counts = threads.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) > 0 }) else {
@@ -55,6 +59,9 @@ struct BenchCommand: ParsableCommand {
                 if !json { FileHandle.standardError.write(Data((message + "\n").utf8)) }
             })
         let table = try suiteType.run(options: options)
+        if let only, table.rows.isEmpty {
+            throw ValidationError("--only '\(only)' matches no configuration of the \(suite) suite (names look like 'dp d=32 batch=64 threads=2')")
+        }
         print(json ? table.jsonText() : table.text())
     }
 }
@@ -79,7 +86,13 @@ extension BenchOptions {
 /// One benchmark suite (`dpsgd`, `accountant`, `io`, `fit`).
 protocol BenchSuite {
     static var name: String { get }
+    /// Whether the suite honours `--only` (it has several named configurations).
+    static var selectsConfigurations: Bool { get }
     static func run(options: BenchOptions) throws -> BenchTable
+}
+
+extension BenchSuite {
+    static var selectsConfigurations: Bool { false }
 }
 
 /// A value in a benchmark row: JSON keeps numbers as numbers.

@@ -8,6 +8,7 @@ import Foundation
 /// discriminator — timed per step. GFLOP/s uses the reference's analytic matmul count.
 struct DPSGDBench: BenchSuite {
     static let name = "dpsgd"
+    static let selectsConfigurations = true
 
     static let hidden = [256, 256]
     static let latent = 64
@@ -46,7 +47,7 @@ struct DPSGDBench: BenchSuite {
         var noiseNotes: [String] = []
         for threads in threadCounts {
             Engine.threadCount = threads
-            for input in inputs where options.includes("noise d=\(input) threads=\(threads)") {
+            for input in inputs {
                 let shapes = zip([input] + hidden, hidden + [1]).flatMap { [[$0.0, $0.1], [$0.1]] }
                 let count = shapes.reduce(0) { $0 + $1.reduce(1, *) }
                 for (label, noise) in [("secure ChaCha20", try GaussianNoise()),

@@ -7,6 +7,7 @@ import Foundation
 /// and for the seeded xoshiro256** generator used by `--seed` runs and initialisers.
 enum RandomBench: BenchSuite {
     static let name = "random"
+    static let selectsConfigurations = true
 
     /// Values per timed call: large enough to amortise a call, small enough to stay in L2.
     static let count = 1 << 16
