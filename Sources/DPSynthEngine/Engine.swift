@@ -50,7 +50,7 @@ public enum Engine {
 
     /// Gives OpenBLAS `availableThreadCount` threads before a product. Products produce the
     /// same bits with any thread count (OpenBLAS splits the output, not the inner sums; tested
-    /// in `GemmTests`), so this changes timing only.
+    /// in `TrainingTests.testReservedThreadLeavesProductsUnchanged`), so this changes timing only.
     static func prepareBLASThreads() {
         let wanted = availableThreadCount
         blasThreadLock.lock()
