@@ -7,7 +7,7 @@ import XCTest
 /// Not a check: the harness behind the measurements in docs/models.md. Runs only when
 /// DPSYNTH_MEASURE_RUNS names a JSON file of runs and DPSYNTH_MEASURE_OUT a directory:
 /// `[{"tag": "gbsg2-e1", "dataset": "gbsg2", "epsilon": 1, "seed": 1, "configuration": {…overrides…}}]`
-/// (epsilon null = no privacy). Each run trains on the fixed training split, samples as many rows,
+/// (epsilon null = no privacy; an optional "schema" path replaces the bundled schema). Each run trains on the fixed training split, samples as many rows,
 /// writes OUT/TAG.csv and appends a line to OUT/runs.jsonl; scripts/models-tstr.py scores them.
 final class MeasurementTests: XCTestCase {
     struct Run: Decodable {
@@ -16,6 +16,8 @@ final class MeasurementTests: XCTestCase {
         var epsilon: Double?
         var delta: Double?
         var seed: UInt64?
+        /// A schema file to use in place of `Schemas/DATASET.json` (a variant under study).
+        var schema: String?
         var configuration: [String: JSONValue]?
     }
 
@@ -67,7 +69,7 @@ final class MeasurementTests: XCTestCase {
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         let runs = try JSONDecoder().decode([Run].self, from: Data(contentsOf: URL(fileURLWithPath: runsPath)))
         for run in runs {
-            let schema = try TestDatasets.schema(run.dataset)
+            let schema = try run.schema.map { try Schema.load(from: URL(fileURLWithPath: $0)) } ?? TestDatasets.schema(run.dataset)
             let encoder = try TableEncoder(schema: schema)
             let table = try TestDatasets.table(run.dataset, schema)
             let matrix = TestDatasets.rows(of: try encoder.encode(table).matrix, excluding: try TestDatasets.testRows(run.dataset))
