@@ -103,7 +103,10 @@ SCHEMAS["gbsg2"] = {
         boolean("horTh", ["no", "yes"], "hormonal therapy (tamoxifen)"),
         number("age", "integer", 18, 100, "public", "an adult trial; 100 exceeds any plausible age at surgery", "age in years"),
         category("menostat", "categorical", ["Pre", "Post"], "public", "code book: pre- or postmenopausal", "menopausal status"),
-        number("tsize", "integer", 0, 200, "public", "tumour size in mm: operable tumours are rarely above 150 mm", "tumour size (mm)"),
+        # Log scale for tumour size and node count: TNM staging cuts them at ratios (T1-T3 at
+        # 20 and 50 mm; N1-N3 at 1-3, 4-9 and 10 or more nodes), so on a linear scale of the
+        # public range most patients share one bin of the released marginals.
+        number("tsize", "integer", 0, 200, "public", "tumour size in mm: operable tumours are rarely above 150 mm", "tumour size (mm)", transform="log"),
         category("tgrade", "ordinal", ["I", "II", "III"], "public", "Bloom-Richardson grade I < II < III", "tumour grade"),
         number("pnodes", "integer", 1, 60, "public", "the trial enrolled node-positive patients (at least 1); an axillary dissection removes at most about 60 nodes", "positive lymph nodes"),
         number("progrec", "integer", 0, 5000, "public", "progesterone receptor in fmol/mg: assays report 0 to a few thousand", "progesterone receptor (fmol/mg)", transform="log"),
