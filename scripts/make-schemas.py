@@ -108,7 +108,7 @@ SCHEMAS["gbsg2"] = {
         # public range most patients share one bin of the released marginals.
         number("tsize", "integer", 0, 200, "public", "tumour size in mm: operable tumours are rarely above 150 mm", "tumour size (mm)", transform="log"),
         category("tgrade", "ordinal", ["I", "II", "III"], "public", "Bloom-Richardson grade I < II < III", "tumour grade"),
-        number("pnodes", "integer", 1, 60, "public", "the trial enrolled node-positive patients (at least 1); an axillary dissection removes at most about 60 nodes", "positive lymph nodes"),
+        number("pnodes", "integer", 1, 60, "public", "the trial enrolled node-positive patients (at least 1); an axillary dissection removes at most about 60 nodes", "positive lymph nodes", transform="log"),
         number("progrec", "integer", 0, 5000, "public", "progesterone receptor in fmol/mg: assays report 0 to a few thousand", "progesterone receptor (fmol/mg)", transform="log"),
         number("estrec", "integer", 0, 5000, "public", "oestrogen receptor in fmol/mg: assays report 0 to a few thousand", "oestrogen receptor (fmol/mg)", transform="log"),
         number("time", "integer", 0, 3650, "public", "recruitment 1984-1989 with follow-up to the early 1990s: under 10 years", "recurrence-free survival time in days (dropped)", role="drop"),
