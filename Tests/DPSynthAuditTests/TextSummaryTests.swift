@@ -40,6 +40,25 @@ final class TextSummaryTests: XCTestCase {
             .contains("Privacy:  none (ε = ∞) — TabularGAN"))
     }
 
+    /// A numeric label is predicted by ridge regression: the summary and the HTML table must
+    /// not call it logistic regression (they did, from the enum's raw value).
+    func testRegressionLabelNamesRidgeRegression() {
+        var report = handMadeReport(guarantee: nil, secure: true)
+        let scores = PredictionScores(rSquared: 0.41)
+        report.tstr = TSTRSection(label: "target", task: TSTRSection.regressionTask, features: ["age"], trainingRows: 548,
+                                  syntheticRows: 548, testRows: 138,
+                                  models: [TSTRComparison(model: .logisticRegression, trainOnReal: PredictionScores(rSquared: 0.5),
+                                                          trainOnSynthetic: scores),
+                                           TSTRComparison(model: .randomForest, trainOnReal: PredictionScores(rSquared: 0.45),
+                                                          trainOnSynthetic: scores)],
+                                  randomForestTrees: 200, seed: 0)
+        XCTAssertTrue(report.textSummary.contains("TSTR:     'target': ridge regression 0.410 vs 0.500 (R²); random forest 0.410 vs 0.450 (R²)"),
+                      report.textSummary)
+        let html = AuditReportHTML.render(report)
+        XCTAssertTrue(html.contains("<td>ridge regression</td><td>R²</td>"))
+        XCTAssertFalse(html.contains("logistic regression"))
+    }
+
     func testGuaranteeStatementNamesTheNumbers() {
         let guarantee = PrivacyGuarantee(epsilon: 1, delta: 1e-5, accountant: "RDP", samplingProbability: 0.01,
                                          noiseMultiplier: 1, clippingNorm: 1, steps: 100, schemaEpsilon: 0.1)

@@ -14,7 +14,7 @@ extension AuditReport {
         if let tstr = tstr {
             let parts = tstr.models.map { comparison -> String in
                 let (name, synthetic, real) = headline(comparison)
-                return "\(comparison.model.rawValue.replacingOccurrences(of: "_", with: " ")) \(synthetic) vs \(real) (\(name))"
+                return "\(comparison.model.displayName(task: tstr.task)) \(synthetic) vs \(real) (\(name))"
             }
             lines.append("TSTR:     '\(tstr.label)': " + parts.joined(separator: "; ") + " — synthetic vs real training")
         }

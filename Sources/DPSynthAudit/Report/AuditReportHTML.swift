@@ -141,7 +141,7 @@ public enum AuditReportHTML {
                 let synthetic = pick(comparison.trainOnSynthetic)
                 let gap = synthetic.map { String(format: "%+.3f", $0 - real) } ?? "—"
                 let note = comparison.trainOnSynthetic.note.map { " (\($0))" } ?? ""
-                html += "<tr><td>\(comparison.model.rawValue.replacingOccurrences(of: "_", with: " "))</td><td>\(name)</td><td class=\"num\">\(String(format: "%.3f", real))</td><td class=\"num\">\(synthetic.map { String(format: "%.3f", $0) } ?? "—")\(note.htmlEscaped)</td><td class=\"num\">\(gap)</td></tr>"
+                html += "<tr><td>\(comparison.model.displayName(task: tstr.task))</td><td>\(name)</td><td class=\"num\">\(String(format: "%.3f", real))</td><td class=\"num\">\(synthetic.map { String(format: "%.3f", $0) } ?? "—")\(note.htmlEscaped)</td><td class=\"num\">\(gap)</td></tr>"
             }
         }
         return html + "</tbody></table><p class=\"explain\">Random forest: \(tstr.randomForestTrees) trees, seed \(tstr.seed). With a small test set, differences of a few hundredths of AUC are within noise.</p></section>"

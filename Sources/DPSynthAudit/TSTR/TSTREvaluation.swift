@@ -34,7 +34,7 @@ public enum TSTREvaluation {
         switch label.task {
         case .binary(let positiveClass): task = "binary (positive class: \(positiveClass))"
         case .multiClass: task = "multi-class"
-        case .regression: task = "regression"
+        case .regression: task = TSTRSection.regressionTask
         }
         return TSTRSection(label: label.columnName, task: task, features: featureNames,
                            trainingRows: train.rowCount, syntheticRows: synthetic.rowCount,

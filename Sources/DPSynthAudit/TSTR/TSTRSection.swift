@@ -4,6 +4,15 @@ public enum TSTRModel: String, Codable, Sendable, CaseIterable {
     case logisticRegression = "logistic_regression"
     /// Random forest (bootstrap, √width features per split for classes).
     case randomForest = "random_forest"
+
+    /// The learner as the report names it: the linear model of a numeric label is ridge
+    /// regression, not logistic regression (the raw value stays, for JSON readers).
+    public func displayName(task: String) -> String {
+        switch self {
+        case .logisticRegression: return task == TSTRSection.regressionTask ? "ridge regression" : "logistic regression"
+        case .randomForest: return "random forest"
+        }
+    }
 }
 
 /// Scores of one learner on the real test rows; the fields that apply to the task are set.
@@ -56,4 +65,7 @@ public struct TSTRSection: Codable, Sendable, Equatable {
     public var models: [TSTRComparison]
     public var randomForestTrees: Int
     public var seed: UInt64
+
+    /// The `task` text of a numeric label.
+    public static let regressionTask = "regression"
 }
