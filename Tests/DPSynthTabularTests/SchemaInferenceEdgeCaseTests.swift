@@ -121,4 +121,27 @@ final class SchemaInferenceEdgeCaseTests: XCTestCase {
         let wards = try SchemaInference.infer(manyClasses, name: "t", label: "ward")
         XCTAssertTrue(SchemaInference.notes(for: manyClasses, schema: wards).contains("label 'ward' has 60 classes: the AC-GAN conditions on each; check that it is the outcome you mean"))
     }
+    /// ISO times with a `Z`, slashed and dotted dates were taken for identifiers (all distinct
+    /// text); they are datetimes, and a day-first reading that could be month-first is said.
+    /// A number column with one stray value ('inf', a typo) is named instead of passing as an
+    /// identifier or a category.
+    func testMoreDateFormatsAndStrayValuesInNumberColumns() throws {
+        let table = table([
+            "utc": (0..<rows).map { String(format: "2020-01-%02dT10:%02d:00Z", 1 + $0 % 28, $0) },
+            "visit": (0..<rows).map { String(format: "%02d/%02d/2020", 1 + $0 % 12, 1 + $0 % 9) },
+            "uk": (0..<rows).map { String(format: "%02d/%02d/2020", 13 + $0 % 15, 1 + $0 % 12) },
+            "dotted": (0..<rows).map { String(format: "%02d.%02d.1999", 1 + $0 % 28, 1 + $0 % 12) },
+            "x": (0..<rows).map { $0 == 3 ? "inf" : String(Double($0) / 7) },
+        ])
+        let schema = try SchemaInference.infer(table, name: "t")
+        XCTAssertEqual(try column(schema, "utc").datetimeFormat, "%Y-%m-%dT%H:%M:%SZ")
+        XCTAssertEqual(try column(schema, "visit").datetimeFormat, "%d/%m/%Y")
+        XCTAssertEqual(try column(schema, "uk").datetimeFormat, "%d/%m/%Y")
+        XCTAssertEqual(try column(schema, "dotted").datetimeFormat, "%d.%m.%Y")
+        XCTAssertEqual(try column(schema, "dotted").bounds?.min, try DatetimeFormat(pattern: "%Y-%m-%d").seconds(parsing: "1999-01-01"))
+        let notes = SchemaInference.notes(for: table, schema: schema)
+        XCTAssertTrue(notes.contains("column 'visit': dates such as '01/01/2020' were read day first (%d/%m/%Y); if the month comes first, set datetimeFormat to %m/%d/%Y"), "\(notes)")
+        XCTAssertFalse(notes.contains { $0.hasPrefix("column 'uk'") }, "days above 12: not ambiguous")
+        XCTAssertTrue(notes.contains("column 'x': 29 of 30 values are numbers, but not 'inf', so it is identifier. Correct those values or make them missing (--missing), then infer again"), "\(notes)")
+    }
 }

@@ -14,7 +14,14 @@ public enum SchemaInference {
     public static let maximumCategoricalDistinctNumbers = 10
 
     /// Datetime patterns tried, most specific first.
-    static let datetimePatterns = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"]
+    /// Day-first before month-first: where every day is at most 12 both match, and a note says
+    /// which was taken (`notes(for:schema:)`).
+    static let datetimePatterns = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M",
+                                   "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y",
+                                   "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M"]
+
+    /// Patterns that read the same text with day and month swapped.
+    static let swappedDatetimePatterns = ["%d/%m/%Y": "%m/%d/%Y", "%d/%m/%Y %H:%M": "%m/%d/%Y %H:%M"]
 
     /// Boolean codings, false first.
     static let booleanCodings: [[String]] = [["0", "1"], ["false", "true"], ["False", "True"], ["FALSE", "TRUE"],
@@ -64,6 +71,8 @@ public enum SchemaInference {
         let isRowNumber = allWhole && allDistinct && values.count >= minimumRowsForIdentifierByValues
             && [0, 1].contains(numbers.min() ?? -1) && (numbers.max() ?? 0) - (numbers.min() ?? 0) + 1 == Double(values.count)
 
+        let foundDatetimePattern = allNumeric || declaredKind != nil ? nil : datetimePattern(for: present)
+
         var kind: ColumnKind
         if let declaredKind {
             kind = declaredKind
@@ -71,7 +80,7 @@ public enum SchemaInference {
             return ColumnSchema(name: name, kind: .identifier, nullable: nullable, role: .drop,
                                 description: "free text (long values with spaces, nearly all distinct): a generator cannot learn it and a copy could identify a patient, so the column is dropped")
         } else if allDistinct && (isNamedLikeIdentifier(name) || isRowNumber
-                                  || (!allNumeric && values.count >= minimumRowsForIdentifierByValues)) {
+                                  || (!allNumeric && foundDatetimePattern == nil && values.count >= minimumRowsForIdentifierByValues)) {
             kind = .identifier
         } else if let coding = booleanCodings.first(where: { distinct.isSubset(of: Set($0)) }), !distinct.isEmpty {
             return ColumnSchema(name: name, kind: .boolean, nullable: nullable,
@@ -83,7 +92,7 @@ public enum SchemaInference {
             kind = .integer
         } else if allNumeric {
             kind = .continuous
-        } else if datetimePattern(for: present) != nil {
+        } else if foundDatetimePattern != nil {
             kind = .datetime
         } else {
             kind = .categorical
@@ -98,7 +107,7 @@ public enum SchemaInference {
                 column.decimals = min(present.map(decimalPlaces).max() ?? 0, 6)
             }
         case .datetime:
-            let pattern = declaredFormat ?? datetimePattern(for: present) ?? "%Y-%m-%d"
+            let pattern = declaredFormat ?? foundDatetimePattern ?? datetimePattern(for: present) ?? "%Y-%m-%d"
             column.datetimeFormat = pattern
             let format = try? DatetimeFormat(pattern: pattern)
             let seconds = present.compactMap { format?.seconds(parsing: $0) }
