@@ -248,6 +248,23 @@ final class ReleaseCLITests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("x.csv")))
         XCTAssertEqual(failure(["sample", path("m.dpsynth"), "-n", "10", "--label-counts", "1=5,0=4", "-o", path("x.csv")]),
                        "the label counts add up to 9 rows but 10 rows were requested; make -n equal their sum (or leave -n out)")
+        // All-zero proportions were reported as "must be a non-negative number, found 0.0".
+        XCTAssertEqual(failure(["sample", path("m.dpsynth"), "-n", "10", "--label-proportions", "1=0,0=0", "-o", path("x.csv")]),
+                       "the label proportions add up to 0; give at least one class a positive share")
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("x.csv")))
+    }
+
+    /// δ ≥ 1/records is no guarantee (publishing one whole record at random meets it); it was
+    /// accepted, and δ = 0.5 even failed inside the calibration with a message about σ.
+    func testADeltaOfAtLeastOneOverTheRecordsIsRefused() {
+        XCTAssertEqual(failure(["fit", data, "--schema", schema, "--epsilon", "1", "--delta", "0.002", "--no-ledger", "-o", path("m")]),
+                       "--delta 0.002 is at least 1/records (1/686 training records): a release that publishes one whole record at random meets such a guarantee. Give δ well below 1/686, such as 1e-05")
+        XCTAssertEqual(failure(["fit", data, "--schema", schema, "--epsilon", "1", "--delta", "0.01", "--holdout-fraction", "0.5",
+                                "--no-ledger", "-o", path("m")]).prefix(55),
+                       "--delta 0.01 is at least 1/records (1/343 training reco")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("m")))
+        XCTAssertEqual(suggestedDelta(records: 686), 1e-5)
+        XCTAssertEqual(suggestedDelta(records: 1_000_000), 1e-7)
+        XCTAssertEqual(suggestedDelta(records: 250_000), 1e-7)
     }
 }
