@@ -19,7 +19,11 @@ extension AuditReport {
             lines.append("TSTR:     '\(tstr.label)': " + parts.joined(separator: "; ") + " — synthetic vs real training")
         }
         var risk = "Risk:     exact matches \(percent(self.risk.exactMatchShare))"
-        if let holdoutShare = self.risk.exactMatchShareHoldout { risk += " (holdout \(percent(holdoutShare)))" }
+        if let holdoutShare = self.risk.exactMatchShareHoldout {
+            risk += " (holdout \(percent(holdoutShare)))"
+        } else if let duplicates = self.risk.trainingDuplicateShare {
+            risk += " (training rows among themselves \(percent(duplicates)))"
+        }
         risk += "; median DCR \(formatNumber(self.risk.dcrSyntheticToTrain.median, significantDigits: 3))"
         if let holdout = self.risk.dcrHoldoutToTrain { risk += " vs holdout \(formatNumber(holdout.median, significantDigits: 3))" }
         if let auc = self.risk.membershipInferenceAUC { risk += "; membership-inference AUC \(String(format: "%.3f", auc))" }

@@ -45,10 +45,13 @@ public enum AuditReportHTML {
                           "\(metric) for '\(tstr.label)' trained on synthetic; \(real) trained on real", "neutral"))
         }
         let risk = report.risk
-        var riskDetail = "rows copied from training"
+        var riskDetail = "rows equal to a training row"
+        if risk.exactMatchShareHoldout == nil, let duplicates = risk.trainingDuplicateShare {
+            riskDetail += " · \(percent(duplicates)) of training rows equal another training row"
+        }
         if let auc = risk.membershipInferenceAUC { riskDetail += " · membership attack AUC \(String(format: "%.2f", auc)) (0.5 = chance)" }
         tiles.append(("Copied records", percent(risk.exactMatchShare), riskDetail,
-                      risk.exactMatchShare > (risk.exactMatchShareHoldout ?? 0) + 0.01 ? "bad" : "good"))
+                      risk.exactMatchShare > (risk.exactMatchShareHoldout ?? risk.trainingDuplicateShare ?? 0) + 0.01 ? "bad" : "good"))
         var html = "<section class=\"summary\"><h2>Summary</h2><div class=\"tiles\">"
         for tile in tiles {
             html += "<div class=\"tile \(tile.tone)\"><div class=\"tile-title\">\(tile.title.htmlEscaped)</div><div class=\"tile-value\">\(tile.value.htmlEscaped)</div><div class=\"tile-detail\">\(tile.detail.htmlEscaped)</div></div>"
@@ -152,6 +155,9 @@ public enum AuditReportHTML {
     private static func riskSection(_ risk: RiskSection) -> String {
         var html = "<section><h2>Disclosure risk checks</h2><table class=\"data\"><thead><tr><th>Check</th><th>Synthetic</th><th>Baseline: real holdout</th></tr></thead><tbody>"
         html += "<tr><td>Rows equal to a training row</td><td class=\"num\">\(percent(risk.exactMatchShare))</td><td class=\"num\">\(risk.exactMatchShareHoldout.map { percent($0) } ?? "—")</td></tr>"
+        if let duplicates = risk.trainingDuplicateShare {
+            html += "<tr><td>Training rows equal to another training row (a baseline without holdout)</td><td class=\"num\">—</td><td class=\"num\">\(percent(duplicates))</td></tr>"
+        }
         let holdout = risk.dcrHoldoutToTrain
         html += "<tr><td>Distance to closest training row, median</td><td class=\"num\">\(formatNumber(risk.dcrSyntheticToTrain.median, significantDigits: 3))</td><td class=\"num\">\(holdout.map { formatNumber($0.median, significantDigits: 3) } ?? "—")</td></tr>"
         html += "<tr><td>Distance to closest training row, 5th percentile</td><td class=\"num\">\(formatNumber(risk.dcrSyntheticToTrain.percentile5, significantDigits: 3))</td><td class=\"num\">\(holdout.map { formatNumber($0.percentile5, significantDigits: 3) } ?? "—")</td></tr>"

@@ -31,10 +31,38 @@ public enum RiskEvaluation {
         return RiskSection(
             exactMatchShare: share(ofZeros: syntheticDistances),
             exactMatchShareHoldout: holdoutDistances.map(share(ofZeros:)),
+            trainingDuplicateShare: duplicateShare(train),
             dcrSyntheticToTrain: syntheticSummary, dcrHoldoutToTrain: holdoutSummary, dcrRatio: ratio,
             membershipInferenceAUC: membershipAUC, trainingRows: train.rowCount,
             holdoutRows: holdout?.rowCount, syntheticRows: synthetic.rowCount,
             distance: distanceDescription)
+    }
+
+    /// Share of rows whose whole record (every column; missing equal to missing) equals another
+    /// row's: the leave-one-out analogue of the holdout's exact-match share, so a table with
+    /// few, coarse columns gets a baseline for its exact matches even without a holdout.
+    static func duplicateShare(_ table: AuditTable) -> Double {
+        guard table.rowCount > 0 else { return 0 }
+        var keys = [[UInt64]](repeating: [], count: table.rowCount)
+        for column in table.columns {
+            switch column.values {
+            case .numeric(let values, _):
+                for (row, value) in values.enumerated() { keys[row].append(value.map { ($0 == 0 ? 0 : $0).bitPattern } ?? .max) }
+            case .categorical(let values, _):
+                var codes: [String: UInt64] = [:]
+                for (row, value) in values.enumerated() {
+                    keys[row].append(value.map { text in
+                        if let code = codes[text] { return code }
+                        codes[text] = UInt64(codes.count)
+                        return UInt64(codes.count - 1)
+                    } ?? .max)
+                }
+            }
+        }
+        var counts: [[UInt64]: Int] = [:]
+        for key in keys { counts[key, default: 0] += 1 }
+        let duplicated = keys.reduce(0) { $0 + ((counts[$1] ?? 0) > 1 ? 1 : 0) }
+        return Double(duplicated) / Double(table.rowCount)
     }
 
     static func share(ofZeros distances: [Double]) -> Double {
