@@ -17,6 +17,7 @@ extension AuditReport {
                 return "\(comparison.model.displayName(task: tstr.task)) \(synthetic) vs \(real) (\(name))"
             }
             lines.append("TSTR:     '\(tstr.label)': " + parts.joined(separator: "; ") + " — synthetic vs real training")
+            lines += tstr.leakWarnings.map { "          " + $0 }
         }
         var risk = "Risk:     exact matches \(percent(self.risk.exactMatchShare))"
         if let holdoutShare = self.risk.exactMatchShareHoldout {

@@ -147,7 +147,9 @@ public enum AuditReportHTML {
                 html += "<tr><td>\(comparison.model.displayName(task: tstr.task))</td><td>\(name)</td><td class=\"num\">\(String(format: "%.3f", real))</td><td class=\"num\">\(synthetic.map { String(format: "%.3f", $0) } ?? "—")\(note.htmlEscaped)</td><td class=\"num\">\(gap)</td></tr>"
             }
         }
-        return html + "</tbody></table><p class=\"explain\">Random forest: \(tstr.randomForestTrees) trees, seed \(tstr.seed). With a small test set, differences of a few hundredths of AUC are within noise.</p></section>"
+        html += "</tbody></table><p class=\"explain\">Random forest: \(tstr.randomForestTrees) trees, seed \(tstr.seed). With a small test set, differences of a few hundredths of AUC are within noise.</p>"
+        for warning in tstr.leakWarnings { html += "<p class=\"caveat warn-text\">\(warning.htmlEscaped)</p>" }
+        return html + "</section>"
     }
 
     // MARK: Risk

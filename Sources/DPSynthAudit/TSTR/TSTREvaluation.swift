@@ -36,10 +36,17 @@ public enum TSTREvaluation {
         case .multiClass: task = "multi-class"
         case .regression: task = TSTRSection.regressionTask
         }
-        return TSTRSection(label: label.columnName, task: task, features: featureNames,
-                           trainingRows: train.rowCount, syntheticRows: synthetic.rowCount,
-                           testRows: test.rowCount, models: comparisons,
-                           randomForestTrees: options.randomForestTrees, seed: options.seed)
+        var section = TSTRSection(label: label.columnName, task: task, features: featureNames,
+                                  trainingRows: train.rowCount, syntheticRows: synthetic.rowCount,
+                                  testRows: test.rowCount, models: comparisons,
+                                  randomForestTrees: options.randomForestTrees, seed: options.seed)
+        if case .binary = label.task {
+            let trainTarget = try LabelTargets(table: train, label: label, role: .real, classes: nil)
+            let leaks = LabelLeakCheck.suspects(train: train, trainTarget: trainTarget, test: test, testTarget: testTarget,
+                                                featureNames: featureNames)
+            section.suspectedLeaks = leaks.isEmpty ? nil : leaks
+        }
+        return section
     }
 
     /// Fits `model` on `training` (preprocessing fitted there too) and scores it on `test`.

@@ -65,7 +65,19 @@ public struct TSTRSection: Codable, Sendable, Equatable {
     public var models: [TSTRComparison]
     public var randomForestTrees: Int
     public var seed: UInt64
+    /// Features that predict a binary label on their own (`LabelLeakCheck`); nil when none or
+    /// not a binary task.
+    public var suspectedLeaks: [SuspectedLabelLeak]? = nil
 
     /// The `task` text of a numeric label.
     public static let regressionTask = "regression"
+}
+
+extension TSTRSection {
+    /// One warning per suspected leak, for the summary and the HTML.
+    public var leakWarnings: [String] {
+        (suspectedLeaks ?? []).map { leak in
+            "Warning: '\(leak.column)' alone predicts '\(label)' with ROC AUC \(String(format: "%.3f", leak.rocAUC)) on the real test rows: it may be recorded after the outcome (a label leak). Train-on-real and train-on-synthetic then measure the leak, not the generator; give it role \"drop\" in the schema if it is."
+        }
+    }
 }
