@@ -119,6 +119,8 @@ struct FitCommand: ParsableCommand {
         if !force && FileManager.default.fileExists(atPath: outputURL.path) {
             throw ValidationError("\(output) exists; pass --force to replace it")
         }
+        // Before any privacy is spent: a model that cannot be written is a spend with nothing to show.
+        try AtomicFile.checkWritable(outputURL, overwrite: force)
         let reporter = ProgressReporter()
         let fit = try FitRun(command: self)
         let trained = try fit.train(reporter: reporter)

@@ -254,6 +254,17 @@ final class ReleaseCLITests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("x.csv")))
     }
 
+    /// A model file that cannot be written was found out only after training, with the spend
+    /// settled in the ledger and nothing to show for it; now before any reading or reservation.
+    func testAnUnwritableModelPathIsRefusedBeforeTraining() throws {
+        XCTAssertEqual(failure(["fit", data, "--schema", schema, "--epsilon", "1", "--ledger", path("ledger.sqlite"),
+                                "-o", path("no such directory/m.dpsynth")]),
+                       "cannot write \(path("no such directory/m.dpsynth")): cannot create a temporary file beside it: No such file or directory; nothing was written")
+        let ledger = try BudgetLedger(url: URL(fileURLWithPath: path("ledger.sqlite")))
+        let spending = try ledger.spending(for: try DatasetFingerprint(contentsOf: URL(fileURLWithPath: data)))
+        XCTAssertEqual([spending.releaseCount, spending.reservationCount], [0, 0])
+    }
+
     /// δ ≥ 1/records is no guarantee (publishing one whole record at random meets it); it was
     /// accepted, and δ = 0.5 even failed inside the calibration with a message about σ.
     func testADeltaOfAtLeastOneOverTheRecordsIsRefused() {
