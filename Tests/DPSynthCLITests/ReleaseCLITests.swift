@@ -243,6 +243,7 @@ final class ReleaseCLITests: XCTestCase {
         try bytes.write(to: URL(fileURLWithPath: path("bad.dpsynth")))
         XCTAssertEqual(failure(["inspect", path("bad.dpsynth")]),
                        "\(path("bad.dpsynth")): model file is corrupt (SHA-256 checksum mismatch); refusing to load weights whose privacy record cannot be trusted")
+        XCTAssertEqual(failure(["inspect", path("none.dpsynth")]), "\(path("none.dpsynth")): cannot read model file: no such file")
         XCTAssertEqual(failure(["sample", data, "-n", "5", "-o", path("x.csv")]),
                        "\(data): not a DPSynth model file (missing the DPSYNTH signature)")
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("x.csv")))
