@@ -53,8 +53,8 @@ extension SchemaInference {
                 notes.append("\(quotedName): values such as '\(present[0])' look like numbers with a decimal comma; dpsynth reads '.' decimals only, so it is \(column.kind.rawValue). Convert the file to use '.'")
                 continue
             }
-            let numbers = present.reduce(0) { $0 + (parseDecimal($1) == nil ? 0 : 1) }
-            if !column.kind.isNumeric, numbers < present.count, numbers * 10 >= present.count * 9 {
+            let numbers = column.kind.isNumeric ? present.count : present.reduce(0) { $0 + (parseDecimal($1) == nil ? 0 : 1) }
+            if numbers < present.count, numbers * 10 >= present.count * 9 {
                 let others = Array(Set(present.filter { parseDecimal($0) == nil })).sorted()
                 notes.append("\(quotedName): \(numbers) of \(present.count) values are numbers, but not \(others.prefix(3).map { "'\($0)'" }.joined(separator: ", "))\(others.count > 3 ? ", …" : ""), so it is \(column.kind.rawValue). Correct those values or make them missing (--missing), then infer again")
             }
