@@ -106,4 +106,29 @@ final class RiskMetricTests: XCTestCase {
         XCTAssertTrue(html.contains("<div class=\"tile good\"><div class=\"tile-title\">Copied records</div><div class=\"tile-value\">50.0%</div>"), "below the baseline: not flagged")
         XCTAssertTrue(html.contains("<tr><td>Training rows equal to another training row (a baseline without holdout)</td><td class=\"num\">—</td><td class=\"num\">66.7%</td></tr>"))
     }
+    /// Distances cost query rows × reference rows: a million-row release against a million-row
+    /// table ran for more than ten minutes without an end. Queries are a seeded sample beyond
+    /// the limit, and the section says so; below it nothing changes.
+    func testDistancesOfLargeTablesAreMeasuredFromASeededSample() throws {
+        let random = SeededGenerator(seed: 5)
+        let train = try gaussianTable(rows: 400, random: random)
+        let holdout = try gaussianTable(rows: 100, random: random)
+        let whole = RiskEvaluation.evaluate(train: train, holdout: holdout, synthetic: train)
+        XCTAssertNil(whole.distanceQueryRowLimit)
+        let sampled = RiskEvaluation.evaluate(train: train, holdout: holdout, synthetic: train, maximumQueryRows: 50)
+        XCTAssertEqual(sampled.distanceQueryRowLimit, 50)
+        XCTAssertEqual(sampled.dcrSyntheticToTrain.count, 50)
+        XCTAssertEqual(sampled.dcrHoldoutToTrain?.count, 50)
+        XCTAssertEqual(sampled.exactMatchShare, 1, "a sample of copied rows is still all copies")
+        XCTAssertEqual(sampled.membershipInferenceAUC ?? 0, 1, accuracy: 1e-12)
+        XCTAssertEqual(RiskEvaluation.evaluate(train: train, holdout: holdout, synthetic: train, maximumQueryRows: 50), sampled,
+                       "seeded: the same sample every run")
+        let sample = train.sampled(atMost: 50, seed: 9)
+        XCTAssertEqual(sample.rowCount, 50)
+        XCTAssertTrue(train.sampled(atMost: 400, seed: 9).rowCount == 400)
+        var report = TextSummaryTests.handMadeReport(guarantee: nil, secure: true)
+        report.risk = sampled
+        XCTAssertTrue(report.textSummary.hasSuffix("(distances from samples of 50 rows)"), report.textSummary)
+        XCTAssertTrue(AuditReportHTML.render(report).contains("Distances are measured from a seeded sample of 50 rows of each table that has more"))
+    }
 }

@@ -28,6 +28,7 @@ extension AuditReport {
         risk += "; median DCR \(formatNumber(self.risk.dcrSyntheticToTrain.median, significantDigits: 3))"
         if let holdout = self.risk.dcrHoldoutToTrain { risk += " vs holdout \(formatNumber(holdout.median, significantDigits: 3))" }
         if let auc = self.risk.membershipInferenceAUC { risk += "; membership-inference AUC \(String(format: "%.3f", auc))" }
+        if let limit = self.risk.distanceQueryRowLimit { risk += " (distances from samples of \(limit) rows)" }
         lines.append(risk)
         return lines.joined(separator: "\n")
     }

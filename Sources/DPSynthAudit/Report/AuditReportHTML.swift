@@ -147,7 +147,8 @@ public enum AuditReportHTML {
                 html += "<tr><td>\(comparison.model.displayName(task: tstr.task))</td><td>\(name)</td><td class=\"num\">\(String(format: "%.3f", real))</td><td class=\"num\">\(synthetic.map { String(format: "%.3f", $0) } ?? "—")\(note.htmlEscaped)</td><td class=\"num\">\(gap)</td></tr>"
             }
         }
-        html += "</tbody></table><p class=\"explain\">Random forest: \(tstr.randomForestTrees) trees, seed \(tstr.seed). With a small test set, differences of a few hundredths of AUC are within noise.</p>"
+        let sample = tstr.trainingRowLimit.map { " Each learner trained on a seeded sample of \($0) rows of each side that has more." } ?? ""
+        html += "</tbody></table><p class=\"explain\">Random forest: \(tstr.randomForestTrees) trees, seed \(tstr.seed).\(sample) With a small test set, differences of a few hundredths of AUC are within noise.</p>"
         for warning in tstr.leakWarnings { html += "<p class=\"caveat warn-text\">\(warning.htmlEscaped)</p>" }
         return html + "</section>"
     }
@@ -169,7 +170,8 @@ public enum AuditReportHTML {
         for text in [AuditStatements.exactMatch, AuditStatements.distance, AuditStatements.membership] {
             html += "<li>\(text.htmlEscaped)</li>"
         }
-        return html + "</ul><p class=\"explain\">Distance: \(risk.distance.htmlEscaped).</p></section>"
+        let sample = risk.distanceQueryRowLimit.map { " Distances are measured from a seeded sample of \($0) rows of each table that has more, to every row of the other: the shares and summaries are estimates." } ?? ""
+        return html + "</ul><p class=\"explain\">Distance: \(risk.distance.htmlEscaped).\(sample)</p></section>"
     }
 
     private static let style = """

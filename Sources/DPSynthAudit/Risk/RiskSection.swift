@@ -37,11 +37,14 @@ public struct RiskSection: Codable, Sendable, Equatable {
     public var syntheticRows: Int
     /// The distance used, in words.
     public var distance: String
+    /// Set when a table had more rows than this: its distances were measured from a seeded
+    /// sample of this many rows (`RiskEvaluation.evaluate`'s `maximumQueryRows`).
+    public var distanceQueryRowLimit: Int? = nil
 
     /// Spelled so that snake_case conversion gives `membership_inference_auc` and reads it back.
     enum CodingKeys: String, CodingKey {
         case exactMatchShare, exactMatchShareHoldout, trainingDuplicateShare, dcrSyntheticToTrain, dcrHoldoutToTrain, dcrRatio
         case membershipInferenceAUC = "membershipInferenceAuc"
-        case trainingRows, holdoutRows, syntheticRows, distance
+        case trainingRows, holdoutRows, syntheticRows, distance, distanceQueryRowLimit
     }
 }

@@ -68,6 +68,10 @@ public struct TSTRSection: Codable, Sendable, Equatable {
     /// Features that predict a binary label on their own (`LabelLeakCheck`); nil when none or
     /// not a binary task.
     public var suspectedLeaks: [SuspectedLabelLeak]? = nil
+    /// Set when a side had more rows than this: the learners trained on a seeded sample of this
+    /// many rows of it (`TSTROptions.maximumTrainingRows`); `trainingRows` and `syntheticRows`
+    /// count the rows used.
+    public var trainingRowLimit: Int? = nil
 
     /// The `task` text of a numeric label.
     public static let regressionTask = "regression"

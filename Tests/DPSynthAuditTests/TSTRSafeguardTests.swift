@@ -2,9 +2,10 @@
 import DPSynthRandom
 import XCTest
 
-/// A column recorded after the outcome made train-on-real and train-on-synthetic both 1.000
-/// with an inferred flchain schema, and the report passed it off as utility.
-final class LabelLeakCheckTests: XCTestCase {
+/// What keeps train-on-synthetic honest and affordable on tables we have never seen: a column
+/// recorded after the outcome (it made train-on-real and train-on-synthetic both 1.000 with an
+/// inferred flchain schema, passed off as utility), and a side too large to train forests on.
+final class TSTRSafeguardTests: XCTestCase {
     /// `cause` is set only for positives (flchain's chapter), `followup` is a number recorded
     /// only for negatives (its missingness leaks), `age` carries a real but partial signal.
     private func table(rows: Int, random: SeededGenerator) throws -> AuditTable {
@@ -38,5 +39,19 @@ final class LabelLeakCheckTests: XCTestCase {
         XCTAssertNil(try TSTREvaluation.evaluate(train: train, synthetic: train, test: test, label: honest,
                                                  options: TSTROptions(randomForestTrees: 5, seed: 0)).suspectedLeaks,
                      "age predicts, but not alone and not perfectly")
+    }
+    func testLargeTrainingSidesAreSampled() throws {
+        let random = SeededGenerator(seed: 12)
+        let train = try table(rows: 300, random: random)
+        let test = try table(rows: 60, random: random)
+        let label = LabelSpecification(columnName: "death", task: .binary(positiveClass: "1"), excludedColumns: ["cause", "followup"])
+        let options = TSTROptions(randomForestTrees: 3, seed: 0, maximumTrainingRows: 100)
+        let section = try TSTREvaluation.evaluate(train: train, synthetic: train, test: test, label: label, options: options)
+        XCTAssertEqual([section.trainingRows, section.syntheticRows, section.testRows], [100, 100, 60])
+        XCTAssertEqual(section.trainingRowLimit, 100)
+        XCTAssertEqual(try TSTREvaluation.evaluate(train: train, synthetic: train, test: test, label: label, options: options), section,
+                       "seeded: the same sample every run")
+        XCTAssertNil(try TSTREvaluation.evaluate(train: train, synthetic: train, test: test, label: label,
+                                                 options: TSTROptions(randomForestTrees: 3)).trainingRowLimit)
     }
 }
