@@ -40,6 +40,22 @@ public enum AtomicFile {
         }
     }
 
+    /// Fails now, with the error `write` would give, when `url` could not be written: it exists
+    /// (without `overwrite`) or no file can be created beside it. For work that is expensive or
+    /// spends privacy before it writes (`fit`): learning after training that the directory does
+    /// not exist loses the model and keeps the spend.
+    public static func checkWritable(_ url: URL, overwrite: Bool) throws {
+        if !overwrite && FileManager.default.fileExists(atPath: url.path) { throw TabularError.outputExists(path: url.path) }
+        let probe = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let descriptor = open(probe.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else {
+            throw TabularError.unwritableFile(path: url.path, reason: "cannot create a temporary file beside it: \(String(cString: strerror(errno)))")
+        }
+        close(descriptor)
+        unlink(probe.path)
+    }
+
     /// Hands `body` a fresh temporary path beside `url` (for writers that open files
     /// themselves, such as SQLite), then renames it to `url`; removes it if `body` throws.
     public static func withTemporaryFile(for url: URL, overwrite: Bool, _ body: (URL) throws -> Void) throws {

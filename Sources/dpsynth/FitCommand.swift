@@ -119,6 +119,8 @@ struct FitCommand: ParsableCommand {
         if !force && FileManager.default.fileExists(atPath: outputURL.path) {
             throw ValidationError("\(output) exists; pass --force to replace it")
         }
+        // Before any privacy is spent: a model that cannot be written is a spend with nothing to show.
+        try AtomicFile.checkWritable(outputURL, overwrite: force)
         let reporter = ProgressReporter()
         let fit = try FitRun(command: self)
         let trained = try fit.train(reporter: reporter)
@@ -186,6 +188,10 @@ struct FitRun {
         self.configuration = configuration
         self.outputLabel = outputLabel
 
+        if epsilon != nil, delta * Double(table.rowCount) >= 1 {
+            // (0, 1/n)-DP allows publishing one whole record picked at random.
+            throw ValidationError("--delta \(delta) is at least 1/records (1/\(table.rowCount) training records): a release that publishes one whole record at random meets such a guarantee. Give δ well below 1/\(table.rowCount), such as \(String(format: "%g", suggestedDelta(records: table.rowCount)))")
+        }
         var schemaSpend = SchemaSpend()
         var boundsSource = PrivacyRecord.SchemaBoundsSource.declaredPublic
         var acceptedColumns: [String] = []
@@ -310,4 +316,9 @@ struct FitRun {
         }
         return lines.joined(separator: "\n")
     }
+}
+
+/// A δ for `records` records: 1e-5, or a power of ten at most 1/(10·records) when that is smaller.
+func suggestedDelta(records: Int) -> Double {
+    min(1e-5, pow(10, (-log10(Double(max(records, 1)) * 10)).rounded(.down)))
 }

@@ -123,7 +123,7 @@ struct ModelInspection: Encodable {
                                 privacy.samplingRate ?? 0, privacy.noiseMultiplier ?? 0, privacy.clippingNorm ?? 0,
                                 privacy.steps, privacy.schemaEpsilon, privacy.schemaBounds))
             if !privacy.acceptedDataBoundColumns.isEmpty {
-                lines.append("  data-derived bounds accepted as public (not covered): \(privacy.acceptedDataBoundColumns.joined(separator: ", "))")
+                lines.append("  data-derived bounds and categories accepted as public (not covered): \(privacy.acceptedDataBoundColumns.joined(separator: ", "))")
             }
             if let classifier = privacy.classifier {
                 lines.append(String(format: "  label classifier guiding the generator: DP-SGD q = %.4g, σ = %.4g, C = %g, %d steps",

@@ -49,7 +49,7 @@ struct SchemaInferCommand: ParsableCommand {
     var delimiter: String = ","
 
     @Option(name: .customLong("missing"), parsing: .singleValue,
-            help: "A token meaning 'missing' (repeatable; default: the empty field).")
+            help: "A token meaning 'missing' besides the empty field (repeatable; default: the empty field and the conventional NA, N/A, NaN, NULL, ? … that the data hold).")
     var missingTokens: [String] = []
 
     @Flag(help: "Strip spaces and tabs around unquoted CSV fields.")
@@ -67,9 +67,13 @@ struct SchemaInferCommand: ParsableCommand {
 
     func run() throws {
         let source = try input.source()
-        let format = SourceFormat(delimiter: delimiter, missingTokens: missingTokens.isEmpty ? [""] : missingTokens,
+        var format = SourceFormat(delimiter: delimiter, missingTokens: [""] + missingTokens.filter { !$0.isEmpty },
                                   trimWhitespace: trim)
-        let table = try TextTable.read(source, format: format)
+        var table = try TextTable.read(source, format: format)
+        var conventional: [(token: String, cells: Int)] = []
+        if missingTokens.isEmpty {
+            (table, format, conventional) = SchemaInference.treatingConventionalMissingTokensAsMissing(table, format: format)
+        }
         let start = try sdv.map { path in
             try SDVMetadata.startingSchema(from: try Data(contentsOf: URL(fileURLWithPath: path)), source: path)
         }
@@ -78,11 +82,25 @@ struct SchemaInferCommand: ParsableCommand {
         let schema = try SchemaInference.infer(table, name: name ?? defaultName, format: format, label: label, start: start)
         let url = URL(fileURLWithPath: output)
         try AtomicFile.write(try schema.jsonData() + Data("\n".utf8), to: url, overwrite: force)
-        let derived = schema.dataDerivedItems
         print("wrote \(output): \(schema.columns.count) columns, \(table.rowCount) rows read")
+        if !conventional.isEmpty {
+            print("read as missing: " + conventional.map { "'\($0.token)' (\($0.cells) cells)" }.joined(separator: ", ")
+                  + "; pass --missing TOKEN to choose the missing tokens yourself")
+        }
+        let notes = SchemaInference.notes(for: table, schema: schema)
+        if !notes.isEmpty {
+            print("check before fitting:")
+            for note in notes { print("  \(note)") }
+        }
+        let derived = schema.dataDerivedItems
         if !derived.isEmpty {
             print("\(derived.count) items are derived from the data (provenance \"data\"); declare them public only if known without the data:")
             for item in derived { print("  \(item)") }
+            print("""
+                under a DP claim fit refuses them until, for each, you either declare it public (provenance "public" and a reason), \
+                or pass --schema-epsilon E to estimate it privately from the budget (each data bound then needs \
+                bounds.publicRange, a range known without the data to search in), or pass --accept-data-bounds (the release then does not cover them; the record says so)
+                """)
         }
     }
 }

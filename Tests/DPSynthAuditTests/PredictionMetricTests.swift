@@ -29,6 +29,25 @@ final class PredictionMetricTests: XCTestCase {
 
     /// Three well-separated clusters and a noisy linear target: multinomial logistic regression
     /// and the forest classify them, ridge and the forest regress the line.
+    /// The report promises the same bytes for the same inputs; the per-class means summed over
+    /// a Set, whose order changes from process to process, and digits' macro-F1 differed in the
+    /// last bits between two audits. They sum in class order now: the exact same Double as
+    /// the sum written out in that order (this failed for most process hash seeds).
+    func testMultiClassMeansSumInClassOrder() {
+        let actual = [0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 3, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 6]
+        let predicted = [0, 1, 0, 1, 2, 1, 0, 2, 2, 2, 1, 2, 0, 3, 4, 3, 4, 5, 5, 4, 5, 5, 6, 5, 6]
+        let recalls: [Double] = [2.0 / 3, 2.0 / 4, 4.0 / 6, 1, 2.0 / 3, 5.0 / 7, 1]
+        XCTAssertEqual(PredictionMetrics.balancedAccuracy(predicted: predicted, actual: actual),
+                       recalls.reduce(0, +) / 7)
+        let f1 = (0...6).map { label -> Double in
+            let tp = Double(zip(predicted, actual).filter { $0 == label && $1 == label }.count)
+            let fp = Double(zip(predicted, actual).filter { $0 == label && $1 != label }.count)
+            let fn = Double(zip(predicted, actual).filter { $0 != label && $1 == label }.count)
+            return 2 * tp / (2 * tp + fp + fn)
+        }
+        XCTAssertEqual(PredictionMetrics.macroF1(predicted: predicted, actual: actual), f1.reduce(0, +) / 7)
+    }
+
     func testMultiClassAndRegressionTasks() throws {
         let random = SeededGenerator(seed: 11)
         func table(rows: Int) throws -> AuditTable {

@@ -82,4 +82,53 @@ final class RiskMetricTests: XCTestCase {
         XCTAssertEqual(risk.exactMatchShare, 0)
         XCTAssertEqual(risk.dcrRatio ?? 0, 1, accuracy: 0.15)
     }
+    /// A table of few, coarse columns repeats whole records among real people: without a
+    /// holdout, the exact-match share of a release had no baseline, and a fresh sample from such
+    /// a table showed "65% copied records" in red. The duplicate share of the training rows is
+    /// that baseline (missing equal to missing, −0 equal to 0); the summary and the tile use it.
+    func testTrainingDuplicateShareIsTheBaselineWithoutHoldout() throws {
+        let train = try AuditTable(columns: [
+            AuditColumn(name: "sex", values: .categorical(["F", "M", "F", "F", nil, nil], kind: .categorical)),
+            AuditColumn(name: "dose", values: .numeric([1, 2, 1, 3, 0, -0.0], kind: .integer)),
+        ])
+        XCTAssertEqual(RiskEvaluation.duplicateShare(train), 4.0 / 6.0, accuracy: 1e-12, "rows 0, 2 and rows 4, 5")
+        let synthetic = try AuditTable(columns: [
+            AuditColumn(name: "sex", values: .categorical(["F", "M"], kind: .categorical)),
+            AuditColumn(name: "dose", values: .numeric([1, 5], kind: .integer)),
+        ])
+        let risk = RiskEvaluation.evaluate(train: train, holdout: nil, synthetic: synthetic)
+        XCTAssertEqual(risk.exactMatchShare, 0.5)
+        XCTAssertEqual(risk.trainingDuplicateShare ?? 0, 4.0 / 6.0, accuracy: 1e-12)
+        var report = TextSummaryTests.handMadeReport(guarantee: nil, secure: true)
+        report.risk = risk
+        XCTAssertTrue(report.textSummary.contains("Risk:     exact matches 50.0% (training rows among themselves 66.7%)"), report.textSummary)
+        let html = AuditReportHTML.render(report)
+        XCTAssertTrue(html.contains("<div class=\"tile good\"><div class=\"tile-title\">Copied records</div><div class=\"tile-value\">50.0%</div>"), "below the baseline: not flagged")
+        XCTAssertTrue(html.contains("<tr><td>Training rows equal to another training row (a baseline without holdout)</td><td class=\"num\">—</td><td class=\"num\">66.7%</td></tr>"))
+    }
+    /// Distances cost query rows × reference rows: a million-row release against a million-row
+    /// table ran for more than ten minutes without an end. Queries are a seeded sample beyond
+    /// the limit, and the section says so; below it nothing changes.
+    func testDistancesOfLargeTablesAreMeasuredFromASeededSample() throws {
+        let random = SeededGenerator(seed: 5)
+        let train = try gaussianTable(rows: 400, random: random)
+        let holdout = try gaussianTable(rows: 100, random: random)
+        let whole = RiskEvaluation.evaluate(train: train, holdout: holdout, synthetic: train)
+        XCTAssertNil(whole.distanceQueryRowLimit)
+        let sampled = RiskEvaluation.evaluate(train: train, holdout: holdout, synthetic: train, maximumQueryRows: 50)
+        XCTAssertEqual(sampled.distanceQueryRowLimit, 50)
+        XCTAssertEqual(sampled.dcrSyntheticToTrain.count, 50)
+        XCTAssertEqual(sampled.dcrHoldoutToTrain?.count, 50)
+        XCTAssertEqual(sampled.exactMatchShare, 1, "a sample of copied rows is still all copies")
+        XCTAssertEqual(sampled.membershipInferenceAUC ?? 0, 1, accuracy: 1e-12)
+        XCTAssertEqual(RiskEvaluation.evaluate(train: train, holdout: holdout, synthetic: train, maximumQueryRows: 50), sampled,
+                       "seeded: the same sample every run")
+        let sample = train.sampled(atMost: 50, seed: 9)
+        XCTAssertEqual(sample.rowCount, 50)
+        XCTAssertTrue(train.sampled(atMost: 400, seed: 9).rowCount == 400)
+        var report = TextSummaryTests.handMadeReport(guarantee: nil, secure: true)
+        report.risk = sampled
+        XCTAssertTrue(report.textSummary.hasSuffix("(distances from samples of 50 rows)"), report.textSummary)
+        XCTAssertTrue(AuditReportHTML.render(report).contains("Distances are measured from a seeded sample of 50 rows of each table that has more"))
+    }
 }

@@ -3,7 +3,7 @@ import XCTest
 
 final class TextSummaryTests: XCTestCase {
     /// A report assembled by hand, so that the golden text depends on the formatting only.
-    func handMadeReport(guarantee: PrivacyGuarantee?, secure: Bool) -> AuditReport {
+    static func handMadeReport(guarantee: PrivacyGuarantee?, secure: Bool) -> AuditReport {
         let scores = PredictionScores(rocAUC: 0.61234, accuracy: 0.6)
         let trained = PredictionScores(rocAUC: 0.65, accuracy: 0.62)
         return AuditReport(
@@ -27,17 +27,36 @@ final class TextSummaryTests: XCTestCase {
     func testSummaryLinesAreGolden() {
         let guarantee = PrivacyGuarantee(epsilon: 1.0004, delta: 1e-5, accountant: "RDP", samplingProbability: 0.0365,
                                          noiseMultiplier: 1.1, clippingNorm: 1, steps: 2740, schemaEpsilon: 0)
-        XCTAssertEqual(handMadeReport(guarantee: guarantee, secure: true).textSummary, """
+        XCTAssertEqual(Self.handMadeReport(guarantee: guarantee, secure: true).textSummary, """
         DPSynth audit — gbsg2 (548 real training rows, 548 synthetic, 138 holdout)
         Privacy:  ε = 1, δ = 1e-05 (RDP accountant; 2740 steps, q = 0.0365, σ = 1.1, C = 1)
         Quality:  85.0% (SDMetrics) — column shapes 90.0%, column pair trends 80.0%
         TSTR:     'cens': logistic regression 0.612 vs 0.650 (ROC AUC) — synthetic vs real training
         Risk:     exact matches 0.0% (holdout 0.7%); median DCR 0.0412 vs holdout 0.0302; membership-inference AUC 0.512
         """)
-        XCTAssertTrue(handMadeReport(guarantee: guarantee, secure: false).textSummary
+        XCTAssertTrue(Self.handMadeReport(guarantee: guarantee, secure: false).textSummary
             .contains("C = 1) — noise NOT cryptographically secure"))
-        XCTAssertTrue(handMadeReport(guarantee: nil, secure: false).textSummary
+        XCTAssertTrue(Self.handMadeReport(guarantee: nil, secure: false).textSummary
             .contains("Privacy:  none (ε = ∞) — TabularGAN"))
+    }
+
+    /// A numeric label is predicted by ridge regression: the summary and the HTML table must
+    /// not call it logistic regression (they did, from the enum's raw value).
+    func testRegressionLabelNamesRidgeRegression() {
+        var report = Self.handMadeReport(guarantee: nil, secure: true)
+        let scores = PredictionScores(rSquared: 0.41)
+        report.tstr = TSTRSection(label: "target", task: TSTRSection.regressionTask, features: ["age"], trainingRows: 548,
+                                  syntheticRows: 548, testRows: 138,
+                                  models: [TSTRComparison(model: .logisticRegression, trainOnReal: PredictionScores(rSquared: 0.5),
+                                                          trainOnSynthetic: scores),
+                                           TSTRComparison(model: .randomForest, trainOnReal: PredictionScores(rSquared: 0.45),
+                                                          trainOnSynthetic: scores)],
+                                  randomForestTrees: 200, seed: 0)
+        XCTAssertTrue(report.textSummary.contains("TSTR:     'target': ridge regression 0.410 vs 0.500 (R²); random forest 0.410 vs 0.450 (R²)"),
+                      report.textSummary)
+        let html = AuditReportHTML.render(report)
+        XCTAssertTrue(html.contains("<td>ridge regression</td><td>R²</td>"))
+        XCTAssertFalse(html.contains("logistic regression"))
     }
 
     func testGuaranteeStatementNamesTheNumbers() {

@@ -243,11 +243,40 @@ final class ReleaseCLITests: XCTestCase {
         try bytes.write(to: URL(fileURLWithPath: path("bad.dpsynth")))
         XCTAssertEqual(failure(["inspect", path("bad.dpsynth")]),
                        "\(path("bad.dpsynth")): model file is corrupt (SHA-256 checksum mismatch); refusing to load weights whose privacy record cannot be trusted")
+        XCTAssertEqual(failure(["inspect", path("none.dpsynth")]), "\(path("none.dpsynth")): cannot read model file: no such file")
         XCTAssertEqual(failure(["sample", data, "-n", "5", "-o", path("x.csv")]),
                        "\(data): not a DPSynth model file (missing the DPSYNTH signature)")
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("x.csv")))
         XCTAssertEqual(failure(["sample", path("m.dpsynth"), "-n", "10", "--label-counts", "1=5,0=4", "-o", path("x.csv")]),
                        "the label counts add up to 9 rows but 10 rows were requested; make -n equal their sum (or leave -n out)")
+        // All-zero proportions were reported as "must be a non-negative number, found 0.0".
+        XCTAssertEqual(failure(["sample", path("m.dpsynth"), "-n", "10", "--label-proportions", "1=0,0=0", "-o", path("x.csv")]),
+                       "the label proportions add up to 0; give at least one class a positive share")
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("x.csv")))
+    }
+
+    /// A model file that cannot be written was found out only after training, with the spend
+    /// settled in the ledger and nothing to show for it; now before any reading or reservation.
+    func testAnUnwritableModelPathIsRefusedBeforeTraining() throws {
+        XCTAssertEqual(failure(["fit", data, "--schema", schema, "--epsilon", "1", "--ledger", path("ledger.sqlite"),
+                                "-o", path("no such directory/m.dpsynth")]),
+                       "cannot write \(path("no such directory/m.dpsynth")): cannot create a temporary file beside it: No such file or directory; nothing was written")
+        let ledger = try BudgetLedger(url: URL(fileURLWithPath: path("ledger.sqlite")))
+        let spending = try ledger.spending(for: try DatasetFingerprint(contentsOf: URL(fileURLWithPath: data)))
+        XCTAssertEqual([spending.releaseCount, spending.reservationCount], [0, 0])
+    }
+
+    /// δ ≥ 1/records is no guarantee (publishing one whole record at random meets it); it was
+    /// accepted, and δ = 0.5 even failed inside the calibration with a message about σ.
+    func testADeltaOfAtLeastOneOverTheRecordsIsRefused() {
+        XCTAssertEqual(failure(["fit", data, "--schema", schema, "--epsilon", "1", "--delta", "0.002", "--no-ledger", "-o", path("m")]),
+                       "--delta 0.002 is at least 1/records (1/686 training records): a release that publishes one whole record at random meets such a guarantee. Give δ well below 1/686, such as 1e-05")
+        XCTAssertEqual(failure(["fit", data, "--schema", schema, "--epsilon", "1", "--delta", "0.01", "--holdout-fraction", "0.5",
+                                "--no-ledger", "-o", path("m")]).prefix(55),
+                       "--delta 0.01 is at least 1/records (1/343 training reco")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("m")))
+        XCTAssertEqual(suggestedDelta(records: 686), 1e-5)
+        XCTAssertEqual(suggestedDelta(records: 1_000_000), 1e-7)
+        XCTAssertEqual(suggestedDelta(records: 250_000), 1e-7)
     }
 }

@@ -103,4 +103,36 @@ final class SchemaCommandTests: XCTestCase {
         XCTAssertTrue(missing.error.contains("none.db: no such SQLite database"), missing.error)
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("none.db").path))
     }
+    /// The path a new user takes on an R export with `;` and `NA`: infer (which finds `NA`),
+    /// fit, sample, audit. The release is comma-separated whatever the input; the audit reads
+    /// it so (it read it with the input's `;` and refused it). A refusal found while running
+    /// prints its message without ArgumentParser's root usage text.
+    func testAnInferredSemicolonFileWithNAGoesThroughFitSampleAndAudit() throws {
+        var text = "PatientID;age;ward;chol;outcome\n"
+        for row in 0..<48 {
+            text += "\(9000 + 7 * row);\(30 + row % 40);\(["A", "B", "C"][row % 3]);\(row % 6 == 0 ? "NA" : String(150 + row));\(row % 4 == 0 ? "yes" : "no")\n"
+        }
+        let data = try write("r.csv", text)
+        let infer = try dpsynth(["schema", "infer", data, "--delimiter", ";", "--label", "outcome", "-o", "r.json"])
+        XCTAssertEqual(infer.status, 0, infer.error)
+        XCTAssertTrue(infer.output.contains("read as missing: 'NA' (8 cells); pass --missing TOKEN to choose the missing tokens yourself"), infer.output)
+        XCTAssertTrue(infer.output.contains("  column 'PatientID': identifier (every value distinct)"), infer.output)
+
+        let refused = try dpsynth(["fit", data, "--schema", "r.json", "--epsilon", "1", "--no-ledger", "-o", "m.dpsynth"])
+        XCTAssertEqual(refused.status, 64)
+        XCTAssertTrue(refused.error.hasPrefix("Error: the schema holds values read off the private data"), refused.error)
+        XCTAssertFalse(refused.error.contains("Usage:"), refused.error)
+
+        let fit = try dpsynth(["fit", data, "--schema", "r.json", "--epsilon", "1", "--accept-data-bounds", "--epochs", "1",
+                               "--seed", "1", "--no-ledger", "-o", "m.dpsynth"])
+        XCTAssertEqual(fit.status, 0, fit.error)
+        let sample = try dpsynth(["sample", "m.dpsynth", "-n", "30", "--seed", "2", "-o", "s.csv"])
+        XCTAssertEqual(sample.status, 0, sample.error)
+        let released = try String(contentsOf: directory.appendingPathComponent("s.csv"), encoding: .utf8)
+        XCTAssertTrue(released.hasPrefix("PatientID,age,ward,chol,outcome\n1,"), released)
+        let audit = try dpsynth(["audit", "--real", data, "--synthetic", "s.csv", "--schema", "r.json", "--model", "m.dpsynth",
+                                 "-o", "audit"])
+        XCTAssertEqual(audit.status, 0, audit.error)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory.appendingPathComponent("audit/report.html").path))
+    }
 }

@@ -170,4 +170,28 @@ final class RoundTripTests: XCTestCase {
         XCTAssertEqual(try Table.read(.csv(url), schema: table.schema).columns, table.columns)
         XCTAssertEqual(try directory.contents(), ["out.csv"])
     }
+    /// A release is written as comma-separated CSV with empty missing fields whatever the
+    /// input's format; `Schema.released` must read it so. It kept the input's `;` and `NA`, so
+    /// `audit` refused every release of a `;` file ("column 'a,b' is not in the schema") and of
+    /// a file whose only missing token was `NA` or `?`.
+    func testAReleaseReadsBackWhateverTheInputFormat() throws {
+        let directory = try TemporaryDirectory()
+        let schema = Schema(name: "s", source: SourceFormat(delimiter: ";", missingTokens: ["NA"], trimWhitespace: true), columns: [
+            ColumnSchema(name: "age", kind: .integer, nullable: true, bounds: Bounds(min: 0, max: 120, provenance: .public)),
+            ColumnSchema(name: "ward", kind: .categorical, nullable: true,
+                         categories: CategoryList(values: ["A;1", " B", "?"], provenance: .public), missingTokens: ["-"]),
+            ColumnSchema(name: "note", kind: .categorical, role: .drop, categories: CategoryList(values: ["x"], provenance: .public)),
+        ])
+        let input = try directory.file("in.csv", "age;ward;note\n40;\"A;1\";x\nNA;-;x\n7;?;x\n")
+        let real = try Table.read(.csv(input), schema: schema)
+        let released = schema.released
+        XCTAssertEqual(released.source, SourceFormat())
+        XCTAssertEqual(released.columns.map(\.name), ["age", "ward"])
+        XCTAssertNil(released.columns[1].missingTokens)
+        let releasedTable = try Table(schema: released, columns: Array(real.columns.prefix(2)))
+        let output = directory.url.appendingPathComponent("out.csv")
+        try CSVWriter.write(releasedTable, to: output, overwrite: false)
+        XCTAssertEqual(try String(contentsOf: output, encoding: .utf8), "age,ward\n40,A;1\n,\n7,?\n")
+        XCTAssertEqual(try Table.read(.csv(output), schema: released).columns, releasedTable.columns)
+    }
 }

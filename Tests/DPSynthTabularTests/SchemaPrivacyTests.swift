@@ -131,13 +131,20 @@ final class SchemaPrivacyTests: XCTestCase {
         XCTAssertEqual(spend.entries.first?.mechanism, .laplaceCountsThresholded)
     }
 
-    func testDataBoundsWithoutAPublicRangeAreRefused() throws {
+    /// Every bound without a public range is named in one refusal (it named the first only,
+    /// so a user editing an inferred schema reran once per column); a datetime searches its
+    /// default range and a bound with a range passes.
+    func testDataBoundsWithoutAPublicRangeAreRefusedAllAtOnce() throws {
         let schema = Schema(name: "s", columns: [
             ColumnSchema(name: "x", kind: .continuous, bounds: Bounds(min: 0, max: 1, provenance: .data)),
+            ColumnSchema(name: "ranged", kind: .continuous,
+                         bounds: Bounds(min: 0, max: 1, provenance: .data, publicRange: PublicRange(min: 0, max: 10))),
+            ColumnSchema(name: "when", kind: .datetime, bounds: Bounds(min: 0, max: 1, provenance: .data)),
+            ColumnSchema(name: "y", kind: .integer, bounds: Bounds(min: 0, max: 1, provenance: .data)),
         ])
-        let table = try Table(schema: schema, columns: [.numbers([0.5])])
+        let table = try Table(schema: schema, columns: [.numbers([0.5]), .numbers([0.5]), .numbers([0.5]), .numbers([1])])
         XCTAssertThrowsError(try SchemaPrivatizer.privatize(schema, table: table, epsilon: 1, random: SeededGenerator(seed: 1))) { error in
-            XCTAssertEqual("\(error)", "s: invalid schema: column 'x': DP bounds need bounds.publicRange, a range known without the data to search in")
+            XCTAssertEqual("\(error)", "s: invalid schema: DP bounds need bounds.publicRange, a range known without the data to search in (a unit's physiological or recordable range), with min < max; missing for 2 columns: 'x', 'y'")
         }
     }
 }

@@ -54,7 +54,7 @@ extension PrivacySummary {
             notes.append("training stopped after \(record.steps) of \(record.plannedSteps) planned steps")
         }
         if !record.acceptedDataBoundColumns.isEmpty {
-            notes.append("bounds of \(record.acceptedDataBoundColumns.joined(separator: ", ")) were read from the data and accepted as public: the guarantee does not cover them")
+            notes.append("bounds and category lists of \(record.acceptedDataBoundColumns.joined(separator: ", ")) were read from the data and accepted as public: the guarantee does not cover them")
         }
         if !record.secureRandomness {
             notes.append("seeded run: noise was not cryptographically secure (\(record.randomnessDescription))")

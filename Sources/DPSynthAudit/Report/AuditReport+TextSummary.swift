@@ -14,15 +14,21 @@ extension AuditReport {
         if let tstr = tstr {
             let parts = tstr.models.map { comparison -> String in
                 let (name, synthetic, real) = headline(comparison)
-                return "\(comparison.model.rawValue.replacingOccurrences(of: "_", with: " ")) \(synthetic) vs \(real) (\(name))"
+                return "\(comparison.model.displayName(task: tstr.task)) \(synthetic) vs \(real) (\(name))"
             }
             lines.append("TSTR:     '\(tstr.label)': " + parts.joined(separator: "; ") + " — synthetic vs real training")
+            lines += tstr.leakWarnings.map { "          " + $0 }
         }
         var risk = "Risk:     exact matches \(percent(self.risk.exactMatchShare))"
-        if let holdoutShare = self.risk.exactMatchShareHoldout { risk += " (holdout \(percent(holdoutShare)))" }
+        if let holdoutShare = self.risk.exactMatchShareHoldout {
+            risk += " (holdout \(percent(holdoutShare)))"
+        } else if let duplicates = self.risk.trainingDuplicateShare {
+            risk += " (training rows among themselves \(percent(duplicates)))"
+        }
         risk += "; median DCR \(formatNumber(self.risk.dcrSyntheticToTrain.median, significantDigits: 3))"
         if let holdout = self.risk.dcrHoldoutToTrain { risk += " vs holdout \(formatNumber(holdout.median, significantDigits: 3))" }
         if let auc = self.risk.membershipInferenceAUC { risk += "; membership-inference AUC \(String(format: "%.3f", auc))" }
+        if let limit = self.risk.distanceQueryRowLimit { risk += " (distances from samples of \(limit) rows)" }
         lines.append(risk)
         return lines.joined(separator: "\n")
     }

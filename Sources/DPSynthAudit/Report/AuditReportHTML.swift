@@ -45,10 +45,13 @@ public enum AuditReportHTML {
                           "\(metric) for '\(tstr.label)' trained on synthetic; \(real) trained on real", "neutral"))
         }
         let risk = report.risk
-        var riskDetail = "rows copied from training"
+        var riskDetail = "rows equal to a training row"
+        if risk.exactMatchShareHoldout == nil, let duplicates = risk.trainingDuplicateShare {
+            riskDetail += " · \(percent(duplicates)) of training rows equal another training row"
+        }
         if let auc = risk.membershipInferenceAUC { riskDetail += " · membership attack AUC \(String(format: "%.2f", auc)) (0.5 = chance)" }
         tiles.append(("Copied records", percent(risk.exactMatchShare), riskDetail,
-                      risk.exactMatchShare > (risk.exactMatchShareHoldout ?? 0) + 0.01 ? "bad" : "good"))
+                      risk.exactMatchShare > (risk.exactMatchShareHoldout ?? risk.trainingDuplicateShare ?? 0) + 0.01 ? "bad" : "good"))
         var html = "<section class=\"summary\"><h2>Summary</h2><div class=\"tiles\">"
         for tile in tiles {
             html += "<div class=\"tile \(tile.tone)\"><div class=\"tile-title\">\(tile.title.htmlEscaped)</div><div class=\"tile-value\">\(tile.value.htmlEscaped)</div><div class=\"tile-detail\">\(tile.detail.htmlEscaped)</div></div>"
@@ -141,10 +144,13 @@ public enum AuditReportHTML {
                 let synthetic = pick(comparison.trainOnSynthetic)
                 let gap = synthetic.map { String(format: "%+.3f", $0 - real) } ?? "—"
                 let note = comparison.trainOnSynthetic.note.map { " (\($0))" } ?? ""
-                html += "<tr><td>\(comparison.model.rawValue.replacingOccurrences(of: "_", with: " "))</td><td>\(name)</td><td class=\"num\">\(String(format: "%.3f", real))</td><td class=\"num\">\(synthetic.map { String(format: "%.3f", $0) } ?? "—")\(note.htmlEscaped)</td><td class=\"num\">\(gap)</td></tr>"
+                html += "<tr><td>\(comparison.model.displayName(task: tstr.task))</td><td>\(name)</td><td class=\"num\">\(String(format: "%.3f", real))</td><td class=\"num\">\(synthetic.map { String(format: "%.3f", $0) } ?? "—")\(note.htmlEscaped)</td><td class=\"num\">\(gap)</td></tr>"
             }
         }
-        return html + "</tbody></table><p class=\"explain\">Random forest: \(tstr.randomForestTrees) trees, seed \(tstr.seed). With a small test set, differences of a few hundredths of AUC are within noise.</p></section>"
+        let sample = tstr.trainingRowLimit.map { " Each learner trained on a seeded sample of \($0) rows of each side that has more." } ?? ""
+        html += "</tbody></table><p class=\"explain\">Random forest: \(tstr.randomForestTrees) trees, seed \(tstr.seed).\(sample) With a small test set, differences of a few hundredths of AUC are within noise.</p>"
+        for warning in tstr.leakWarnings { html += "<p class=\"caveat warn-text\">\(warning.htmlEscaped)</p>" }
+        return html + "</section>"
     }
 
     // MARK: Risk
@@ -152,6 +158,9 @@ public enum AuditReportHTML {
     private static func riskSection(_ risk: RiskSection) -> String {
         var html = "<section><h2>Disclosure risk checks</h2><table class=\"data\"><thead><tr><th>Check</th><th>Synthetic</th><th>Baseline: real holdout</th></tr></thead><tbody>"
         html += "<tr><td>Rows equal to a training row</td><td class=\"num\">\(percent(risk.exactMatchShare))</td><td class=\"num\">\(risk.exactMatchShareHoldout.map { percent($0) } ?? "—")</td></tr>"
+        if let duplicates = risk.trainingDuplicateShare {
+            html += "<tr><td>Training rows equal to another training row (a baseline without holdout)</td><td class=\"num\">—</td><td class=\"num\">\(percent(duplicates))</td></tr>"
+        }
         let holdout = risk.dcrHoldoutToTrain
         html += "<tr><td>Distance to closest training row, median</td><td class=\"num\">\(formatNumber(risk.dcrSyntheticToTrain.median, significantDigits: 3))</td><td class=\"num\">\(holdout.map { formatNumber($0.median, significantDigits: 3) } ?? "—")</td></tr>"
         html += "<tr><td>Distance to closest training row, 5th percentile</td><td class=\"num\">\(formatNumber(risk.dcrSyntheticToTrain.percentile5, significantDigits: 3))</td><td class=\"num\">\(holdout.map { formatNumber($0.percentile5, significantDigits: 3) } ?? "—")</td></tr>"
@@ -161,7 +170,8 @@ public enum AuditReportHTML {
         for text in [AuditStatements.exactMatch, AuditStatements.distance, AuditStatements.membership] {
             html += "<li>\(text.htmlEscaped)</li>"
         }
-        return html + "</ul><p class=\"explain\">Distance: \(risk.distance.htmlEscaped).</p></section>"
+        let sample = risk.distanceQueryRowLimit.map { " Distances are measured from a seeded sample of \($0) rows of each table that has more, to every row of the other: the shares and summaries are estimates." } ?? ""
+        return html + "</ul><p class=\"explain\">Distance: \(risk.distance.htmlEscaped).\(sample)</p></section>"
     }
 
     private static let style = """

@@ -18,6 +18,10 @@ public struct RiskSection: Codable, Sendable, Equatable {
     /// Same share for the holdout rows: how often a real person unseen in training shares a
     /// record with a training row by chance (small tables with few, coarse columns do).
     public var exactMatchShareHoldout: Double?
+    /// Share of training rows equal in every column to another training row: the baseline for
+    /// the exact-match share when there is no holdout (a coarse table repeats whole records).
+    /// Optional so that reports written before it read back.
+    public var trainingDuplicateShare: Double?
     /// DCR of each synthetic row to the training rows.
     public var dcrSyntheticToTrain: DistanceSummary
     /// DCR of each holdout row to the training rows: the natural baseline.
@@ -33,11 +37,14 @@ public struct RiskSection: Codable, Sendable, Equatable {
     public var syntheticRows: Int
     /// The distance used, in words.
     public var distance: String
+    /// Set when a table had more rows than this: its distances were measured from a seeded
+    /// sample of this many rows (`RiskEvaluation.evaluate`'s `maximumQueryRows`).
+    public var distanceQueryRowLimit: Int? = nil
 
     /// Spelled so that snake_case conversion gives `membership_inference_auc` and reads it back.
     enum CodingKeys: String, CodingKey {
-        case exactMatchShare, exactMatchShareHoldout, dcrSyntheticToTrain, dcrHoldoutToTrain, dcrRatio
+        case exactMatchShare, exactMatchShareHoldout, trainingDuplicateShare, dcrSyntheticToTrain, dcrHoldoutToTrain, dcrRatio
         case membershipInferenceAUC = "membershipInferenceAuc"
-        case trainingRows, holdoutRows, syntheticRows, distance
+        case trainingRows, holdoutRows, syntheticRows, distance, distanceQueryRowLimit
     }
 }

@@ -44,12 +44,22 @@ struct DecisionTree {
                     let candidate = featureOrder[remaining - 1]
                     remaining -= 1
                     let column = columns[candidate]
-                    order.removeAll(keepingCapacity: true)
-                    for row in rows[start..<end] { order.append((column[row], targets[row])) }
-                    order.sort { $0.value < $1.value }
-                    guard order[0].value < order[count - 1].value else { continue }
+                    let split: (score: Double, threshold: Double)?
+                    if classCount > 0, let values = twoValues(column, rows: rows[start..<end]) {
+                        // One-hot and boolean columns (most of a wide table's): counting gives
+                        // the one split there is, the same numbers the sort-and-scan gives.
+                        guard let low = values.low else { continue }
+                        split = twoValueSplit(column, low: low, high: values.high, rows: rows[start..<end],
+                                              targets: targets, classCount: classCount)
+                    } else {
+                        order.removeAll(keepingCapacity: true)
+                        for row in rows[start..<end] { order.append((column[row], targets[row])) }
+                        order.sort { $0.value < $1.value }
+                        guard order[0].value < order[count - 1].value else { continue }
+                        split = bestSplit(order, classCount: classCount)
+                    }
                     tried += 1
-                    if let split = bestSplit(order, classCount: classCount),
+                    if let split,
                        split.score > parentScore + 1e-12 * Swift.abs(parentScore),
                        split.score > (best?.gain ?? -Double.infinity) {
                         best = (candidate, split.threshold, split.score)
@@ -123,6 +133,36 @@ private func splitScore(_ targets: [Double], classCount: Int) -> Double {
     }
     let sum = targets.reduce(0, +)
     return sum * sum / n
+}
+
+/// The values of `column` over `rows` when it takes at most two: `low` nil when it takes one
+/// (a constant), else the smaller and the larger. Nil when it takes three or more.
+private func twoValues(_ column: [Double], rows: ArraySlice<Int>) -> (low: Double?, high: Double)? {
+    guard let first = rows.first else { return nil }
+    let a = column[first]
+    var b = a
+    for row in rows {
+        let value = column[row]
+        if value == a || value == b { continue }
+        guard a == b else { return nil }
+        b = value
+    }
+    return a == b ? (nil, a) : (Swift.min(a, b), Swift.max(a, b))
+}
+
+/// `bestSplit` for a feature with two values: the only boundary is between them, and its
+/// score is Σ n_k²/n on each side (the class counts are whole numbers, so the sums are exact
+/// and equal to the incremental ones `bestSplit` builds).
+private func twoValueSplit(_ column: [Double], low: Double, high: Double, rows: ArraySlice<Int>, targets: [Double],
+                           classCount: Int) -> (score: Double, threshold: Double) {
+    var leftCounts = [Double](repeating: 0, count: classCount)
+    var rightCounts = [Double](repeating: 0, count: classCount)
+    for row in rows {
+        if column[row] == low { leftCounts[Int(targets[row])] += 1 } else { rightCounts[Int(targets[row])] += 1 }
+    }
+    let leftCount = leftCounts.reduce(0, +), rightCount = rightCounts.reduce(0, +)
+    let score = leftCounts.reduce(0) { $0 + $1 * $1 } / leftCount + rightCounts.reduce(0) { $0 + $1 * $1 } / rightCount
+    return (score, midpoint(low, high))
 }
 
 /// The best threshold of one sorted feature: the score of the best split and its threshold.

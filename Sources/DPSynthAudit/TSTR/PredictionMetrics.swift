@@ -30,7 +30,8 @@ public enum PredictionMetrics {
 
     /// Mean recall over the classes present in `actual` (scikit-learn's balanced accuracy).
     public static func balancedAccuracy(predicted: [Int], actual: [Int]) -> Double? {
-        let classes = Set(actual)
+        // Sorted: a Set's order changes from process to process, and so would the sum's last bits.
+        let classes = Set(actual).sorted()
         guard !classes.isEmpty else { return nil }
         let recalls = classes.map { label -> Double in
             let rows = actual.indices.filter { actual[$0] == label }
@@ -42,7 +43,7 @@ public enum PredictionMetrics {
     /// Unweighted mean of per-class F1 over the classes seen in either vector (scikit-learn's
     /// `f1_score(average="macro")`; a class never predicted nor present scores 0).
     public static func macroF1(predicted: [Int], actual: [Int]) -> Double? {
-        let classes = Set(actual).union(predicted)
+        let classes = Set(actual).union(predicted).sorted()
         guard !classes.isEmpty else { return nil }
         let scores = classes.map { label -> Double in
             var truePositive = 0.0, falsePositive = 0.0, falseNegative = 0.0

@@ -5,9 +5,15 @@ public struct TSTROptions: Sendable, Equatable {
     /// Seed of the forests' bootstrap and feature draws.
     public var seed: UInt64
 
-    public init(randomForestTrees: Int = 200, seed: UInt64 = 0) {
+    /// Each learner trains on at most this many rows of each side (a seeded sample): a forest
+    /// on a million rows takes most of an hour, and the comparison needs no more. Every
+    /// bundled data set fits whole.
+    public var maximumTrainingRows: Int
+
+    public init(randomForestTrees: Int = 200, seed: UInt64 = 0, maximumTrainingRows: Int = 50_000) {
         self.randomForestTrees = randomForestTrees
         self.seed = seed
+        self.maximumTrainingRows = maximumTrainingRows
     }
 }
 
@@ -16,8 +22,10 @@ public struct TSTROptions: Sendable, Equatable {
 /// the same learner, preprocessing and test rows, trained once on the real training rows and
 /// once on the synthetic rows. The gap is the utility lost for that prediction task.
 public enum TSTREvaluation {
-    public static func evaluate(train: AuditTable, synthetic: AuditTable, test: AuditTable,
+    public static func evaluate(train fullTrain: AuditTable, synthetic fullSynthetic: AuditTable, test: AuditTable,
                                 label: LabelSpecification, options: TSTROptions = TSTROptions()) throws -> TSTRSection {
+        let train = fullTrain.sampled(atMost: options.maximumTrainingRows, seed: options.seed)
+        let synthetic = fullSynthetic.sampled(atMost: options.maximumTrainingRows, seed: options.seed &+ 1)
         let excluded = Set(label.excludedColumns + [label.columnName])
         let featureNames = train.columns.map(\.name).filter { !excluded.contains($0) }
         let testTarget = try LabelTargets(table: test, label: label, role: .holdout, classes: nil)
@@ -34,12 +42,22 @@ public enum TSTREvaluation {
         switch label.task {
         case .binary(let positiveClass): task = "binary (positive class: \(positiveClass))"
         case .multiClass: task = "multi-class"
-        case .regression: task = "regression"
+        case .regression: task = TSTRSection.regressionTask
         }
-        return TSTRSection(label: label.columnName, task: task, features: featureNames,
-                           trainingRows: train.rowCount, syntheticRows: synthetic.rowCount,
-                           testRows: test.rowCount, models: comparisons,
-                           randomForestTrees: options.randomForestTrees, seed: options.seed)
+        var section = TSTRSection(label: label.columnName, task: task, features: featureNames,
+                                  trainingRows: train.rowCount, syntheticRows: synthetic.rowCount,
+                                  testRows: test.rowCount, models: comparisons,
+                                  randomForestTrees: options.randomForestTrees, seed: options.seed)
+        if max(fullTrain.rowCount, fullSynthetic.rowCount) > options.maximumTrainingRows {
+            section.trainingRowLimit = options.maximumTrainingRows
+        }
+        if case .binary = label.task {
+            let trainTarget = try LabelTargets(table: train, label: label, role: .real, classes: nil)
+            let leaks = LabelLeakCheck.suspects(train: train, trainTarget: trainTarget, test: test, testTarget: testTarget,
+                                                featureNames: featureNames)
+            section.suspectedLeaks = leaks.isEmpty ? nil : leaks
+        }
+        return section
     }
 
     /// Fits `model` on `training` (preprocessing fitted there too) and scores it on `test`.

@@ -4,6 +4,15 @@ public enum TSTRModel: String, Codable, Sendable, CaseIterable {
     case logisticRegression = "logistic_regression"
     /// Random forest (bootstrap, √width features per split for classes).
     case randomForest = "random_forest"
+
+    /// The learner as the report names it: the linear model of a numeric label is ridge
+    /// regression, not logistic regression (the raw value stays, for JSON readers).
+    public func displayName(task: String) -> String {
+        switch self {
+        case .logisticRegression: return task == TSTRSection.regressionTask ? "ridge regression" : "logistic regression"
+        case .randomForest: return "random forest"
+        }
+    }
 }
 
 /// Scores of one learner on the real test rows; the fields that apply to the task are set.
@@ -56,4 +65,23 @@ public struct TSTRSection: Codable, Sendable, Equatable {
     public var models: [TSTRComparison]
     public var randomForestTrees: Int
     public var seed: UInt64
+    /// Features that predict a binary label on their own (`LabelLeakCheck`); nil when none or
+    /// not a binary task.
+    public var suspectedLeaks: [SuspectedLabelLeak]? = nil
+    /// Set when a side had more rows than this: the learners trained on a seeded sample of this
+    /// many rows of it (`TSTROptions.maximumTrainingRows`); `trainingRows` and `syntheticRows`
+    /// count the rows used.
+    public var trainingRowLimit: Int? = nil
+
+    /// The `task` text of a numeric label.
+    public static let regressionTask = "regression"
+}
+
+extension TSTRSection {
+    /// One warning per suspected leak, for the summary and the HTML.
+    public var leakWarnings: [String] {
+        (suspectedLeaks ?? []).map { leak in
+            "Warning: '\(leak.column)' alone predicts '\(label)' with ROC AUC \(String(format: "%.3f", leak.rocAUC)) on the real test rows: it may be recorded after the outcome (a label leak). Train-on-real and train-on-synthetic then measure the leak, not the generator; give it role \"drop\" in the schema if it is."
+        }
+    }
 }

@@ -92,6 +92,11 @@ extension TrainedModel {
     /// Reads and verifies a model file.
     public convenience init(contentsOf url: URL) throws {
         let data: Data
+        // Foundation's text for a missing file is "The operation could not be completed. The
+        // file doesn't exist."; say it as the schema and data readers do.
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw ModelFileError.unreadable(path: url.path, reason: "no such file")
+        }
         do {
             data = try Data(contentsOf: url)
         } catch {

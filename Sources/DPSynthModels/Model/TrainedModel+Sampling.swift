@@ -19,6 +19,7 @@ public enum SamplingError: Error, Equatable, CustomStringConvertible {
     case countMismatch(requested: Int, labelTotal: Int)
     case invalidCount(Int)
     case invalidProportion(String, Double)
+    case proportionsSumToZero
 
     public var description: String {
         switch self {
@@ -32,6 +33,8 @@ public enum SamplingError: Error, Equatable, CustomStringConvertible {
             return "sample size must be ≥ 0 (label counts too), found \(count)"
         case .invalidProportion(let name, let value):
             return "label proportion for '\(name)' must be a non-negative number, found \(value)"
+        case .proportionsSumToZero:
+            return "the label proportions add up to 0; give at least one class a positive share"
         }
     }
 }
@@ -69,7 +72,7 @@ extension TrainedModel {
                 weights[try index(name)] = value
             }
             let total = weights.reduce(0, +)
-            guard total > 0 else { throw SamplingError.invalidProportion(requested.keys.sorted().first ?? "", 0) }
+            guard total > 0 else { throw SamplingError.proportionsSumToZero }
             return Self.largestRemainderCounts(total: count, proportions: weights.map { $0 / total })
         }
     }

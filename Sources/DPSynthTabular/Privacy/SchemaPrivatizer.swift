@@ -52,6 +52,18 @@ public enum SchemaPrivatizer {
         let items = schema.dataDerivedItems
         var spend = SchemaSpend()
         guard !items.isEmpty else { return (schema, spend) }
+        // Check, then spend: every bound without a place to search is named in one error,
+        // before any mechanism runs (one column per run would make the user edit and rerun
+        // once per column).
+        let unsearchable = items.filter { item in
+            guard item.part == .bounds, let column = schema.columns.first(where: { $0.name == item.column }),
+                  column.kind != .datetime else { return false }
+            guard let range = column.bounds?.publicRange else { return true }
+            return !(range.min < range.max)
+        }.map(\.column)
+        if !unsearchable.isEmpty {
+            throw TabularError.invalidSchema(source: schema.name, reason: "DP bounds need bounds.publicRange, a range known without the data to search in (a unit's physiological or recordable range), with min < max; missing for \(unsearchable.count) column\(unsearchable.count == 1 ? "" : "s"): \(unsearchable.map { "'\($0)'" }.joined(separator: ", "))")
+        }
         let share = epsilon / Double(items.count)
         var result = schema
         // Bounds first: the histograms behind transform parameters use the new bounds.
@@ -82,7 +94,7 @@ public enum SchemaPrivatizer {
         } else if column.kind == .datetime {
             range = defaultDatetimeRange
         } else {
-            throw TabularError.invalidSchema(source: schema.name, reason: "column '\(name)': DP bounds need bounds.publicRange, a range known without the data to search in")
+            preconditionFailure("privatize checks every bound's public range first")
         }
         let half = epsilon / 2
         var low = PrivateQuantile.quantile(of: values, quantile: options.lowerQuantile, in: range, epsilon: half, random: random)

@@ -1,0 +1,147 @@
+import Foundation
+import XCTest
+@testable import DPSynthTabular
+
+/// `schema infer` on the tables a hospital team brings that the bundled data sets never show:
+/// an empty column, keys named every which way, row numbers, free text, R's `NA`, UCI's ` ?`,
+/// decimal commas, constants, and labels a model cannot take.
+final class SchemaInferenceEdgeCaseTests: XCTestCase {
+    private let rows = 30
+
+    private func table(_ columns: [String: [String?]]) -> TextTable {
+        let names = columns.keys.sorted()
+        return TextTable(source: "t.csv", columnNames: names, columns: names.map { columns[$0] ?? [] })
+    }
+
+    private func column(_ schema: Schema, _ name: String) throws -> ColumnSchema {
+        try XCTUnwrap(schema.columns.first { $0.name == name })
+    }
+
+    /// A column with no value made `infer` fail validating its own schema ("a categorical
+    /// column needs a category list"); it is now dropped, and the schema is valid.
+    func testAnEntirelyMissingColumnIsDropped() throws {
+        let table = table(["empty": Array(repeating: nil, count: rows), "age": (0..<rows).map { String(40 + $0 % 7) }])
+        let schema = try SchemaInference.infer(table, name: "t")
+        let empty = try column(schema, "empty")
+        XCTAssertEqual(empty.role, .drop)
+        XCTAssertTrue(empty.nullable)
+        XCTAssertEqual(schema.released.columns.map(\.name), ["age"])
+        XCTAssertTrue(SchemaInference.notes(for: table, schema: schema).contains("column 'empty': no value in any row; dropped"))
+    }
+
+    /// Keys are named `PatientID`, `patientId`, `record.id`, `MRN`; a pandas index column is a run
+    /// 0…n−1 or 1…n under any name. A distinct measurement is not a key.
+    func testIdentifiersByNameAndByRowNumbers() throws {
+        XCTAssertEqual(SchemaInference.nameWords("PatientID"), ["patient", "id"])
+        XCTAssertEqual(SchemaInference.nameWords("patientId"), ["patient", "id"])
+        XCTAssertEqual(SchemaInference.nameWords("record.id"), ["record", "id"])
+        XCTAssertEqual(SchemaInference.nameWords("HbA1c_value"), ["hb", "a1c", "value"])
+        for name in ["PatientID", "patientId", "record.id", "MRN", "subject_uuid", "pid", "id"] {
+            XCTAssertTrue(SchemaInference.isNamedLikeIdentifier(name), name)
+        }
+        for name in ["valid", "fluid", "acid_level", "width", "Idle"] {
+            XCTAssertFalse(SchemaInference.isNamedLikeIdentifier(name), name)
+        }
+        let table = table([
+            "PatientID": (0..<rows).map { String(1000 + 7 * $0) },
+            "Unnamed: 0": (0..<rows).map { String($0) },
+            "creatinine_umol": (0..<rows).map { String(50 + 3 * $0) },
+            "year": (0..<rows).map { String(1990 + $0) },
+        ])
+        let schema = try SchemaInference.infer(table, name: "t")
+        XCTAssertEqual(try column(schema, "PatientID").kind, .identifier)
+        XCTAssertEqual(try column(schema, "Unnamed: 0").kind, .identifier)
+        XCTAssertEqual(try column(schema, "creatinine_umol").kind, .integer, "distinct but not consecutive: a measurement")
+        XCTAssertEqual(try column(schema, "year").kind, .integer, "consecutive, but not from 0 or 1: a year, an age")
+        let notes = SchemaInference.notes(for: table, schema: schema)
+        XCTAssertTrue(notes.contains("column 'PatientID': identifier (every value distinct); never modelled, and sample writes new ones (1, 2, …). If it is a measurement, set its kind"), "\(notes)")
+    }
+
+    /// Free text was taken for an identifier and released as 1, 2, 3; it is dropped. Short
+    /// distinct codes stay identifiers; repeated phrases stay categories.
+    func testFreeTextIsDroppedButCodesAndPhrasesAreNot() throws {
+        let table = table([
+            "note": (0..<rows).map { "patient reports mild pain after visit \($0)" },
+            "code": (0..<rows).map { "C\($0 * 13)" },
+            "diagnosis": (0..<rows).map { $0 % 2 == 0 ? "type 2 diabetes mellitus" : "essential hypertension" },
+        ])
+        let schema = try SchemaInference.infer(table, name: "t")
+        XCTAssertEqual(try column(schema, "note").role, .drop)
+        XCTAssertEqual(try column(schema, "code").kind, .identifier)
+        XCTAssertEqual(try column(schema, "code").role, .feature)
+        XCTAssertEqual(try column(schema, "diagnosis").kind, .categorical)
+        XCTAssertTrue(SchemaInference.notes(for: table, schema: schema)
+            .contains("column 'note': free text; dropped (never modelled or released). Replace it by coded columns if it matters"))
+    }
+
+    /// R writes `NA`, UCI writes ` ?`: read as values they made a lab column categorical and
+    /// "?" a workclass. They are found, counted, made missing and written into the schema's
+    /// tokens (as the file spells them, so reading the file again agrees).
+    func testConventionalMissingTokensAreFoundAndRecorded() throws {
+        let table = table([
+            "chol": (0..<rows).map { $0 % 5 == 0 ? "NA" : String(150 + $0) },
+            "work": (0..<rows).map { $0 % 4 == 0 ? " ?" : ($0 % 2 == 0 ? " Private" : " State-gov") },
+            "note": (0..<rows).map { $0 % 3 == 0 ? "None" : "some" },
+        ])
+        let (read, format, found) = SchemaInference.treatingConventionalMissingTokensAsMissing(table, format: SourceFormat())
+        XCTAssertEqual(found.map(\.token), [" ?", "NA"])
+        XCTAssertEqual(found.map(\.cells), [8, 6])
+        XCTAssertEqual(format.missingTokens, ["", " ?", "NA"])
+        let schema = try SchemaInference.infer(read, name: "t", format: format)
+        let chol = try column(schema, "chol")
+        XCTAssertEqual(chol.kind, .integer)
+        XCTAssertTrue(chol.nullable)
+        XCTAssertEqual(try column(schema, "work").categories?.values, [" Private", " State-gov"])
+        XCTAssertEqual(try column(schema, "note").categories?.values, ["None", "some"], "None is as often a real answer")
+        let notes = SchemaInference.notes(for: read, schema: schema)
+        XCTAssertTrue(notes.contains("every value of 1 column ('work') starts or ends with a space; pass --trim to strip them"), "\(notes)")
+        let unchanged = self.table(["x": ["1", "2"]])
+        XCTAssertTrue(SchemaInference.treatingConventionalMissingTokensAsMissing(unchanged, format: SourceFormat()).found.isEmpty)
+    }
+
+    /// What the user must decide is said: a decimal comma, a constant, a numeric label, a
+    /// label with many classes, no label at all.
+    func testNotesNameWhatToCheck() throws {
+        let table = table([
+            "weight": (0..<rows).map { "\(60 + $0),\($0 % 10)" },
+            "site": Array(repeating: "A", count: rows),
+            "dose": Array(repeating: "5", count: rows),
+            "score": (0..<rows).map { String(100 + 2 * $0) },
+        ])
+        let numericLabel = try SchemaInference.infer(table, name: "t", label: "score")
+        let notes = SchemaInference.notes(for: table, schema: numericLabel)
+        XCTAssertTrue(notes.contains("column 'weight': values such as '60,0' look like numbers with a decimal comma; dpsynth reads '.' decimals only, so it is identifier. Convert the file to use '.'"), "\(notes)")
+        XCTAssertTrue(notes.contains("column 'site': one value only ('A'): nothing to learn; consider role \"drop\""), "\(notes)")
+        XCTAssertTrue(notes.contains("column 'dose': one value only ('5'): nothing to learn; consider role \"drop\""), "\(notes)")
+        XCTAssertTrue(notes.contains("label 'score' is integer: fit's default AC-GAN needs a categorical label, so fit with --model gan (the audit then reports R²), or make it categorical"), "\(notes)")
+        let unlabelled = try SchemaInference.infer(table, name: "t")
+        XCTAssertEqual(SchemaInference.notes(for: table, schema: unlabelled).last,
+                       "no label column: fit trains a plain GAN only with --model gan; pass --label COL (the outcome) for the default AC-GAN and the audit's train-on-synthetic scores")
+        let manyClasses = self.table(["ward": (0..<200).map { "W\($0 % 60)" }, "x": (0..<200).map { String($0 % 3) }])
+        let wards = try SchemaInference.infer(manyClasses, name: "t", label: "ward")
+        XCTAssertTrue(SchemaInference.notes(for: manyClasses, schema: wards).contains("label 'ward' has 60 classes: the AC-GAN conditions on each; check that it is the outcome you mean"))
+    }
+    /// ISO times with a `Z`, slashed and dotted dates were taken for identifiers (all distinct
+    /// text); they are datetimes, and a day-first reading that could be month-first is said.
+    /// A number column with one stray value ('inf', a typo) is named instead of passing as an
+    /// identifier or a category.
+    func testMoreDateFormatsAndStrayValuesInNumberColumns() throws {
+        let table = table([
+            "utc": (0..<rows).map { String(format: "2020-01-%02dT10:%02d:00Z", 1 + $0 % 28, $0) },
+            "visit": (0..<rows).map { String(format: "%02d/%02d/2020", 1 + $0 % 12, 1 + $0 % 9) },
+            "uk": (0..<rows).map { String(format: "%02d/%02d/2020", 13 + $0 % 15, 1 + $0 % 12) },
+            "dotted": (0..<rows).map { String(format: "%02d.%02d.1999", 1 + $0 % 28, 1 + $0 % 12) },
+            "x": (0..<rows).map { $0 == 3 ? "inf" : String(Double($0) / 7) },
+        ])
+        let schema = try SchemaInference.infer(table, name: "t")
+        XCTAssertEqual(try column(schema, "utc").datetimeFormat, "%Y-%m-%dT%H:%M:%SZ")
+        XCTAssertEqual(try column(schema, "visit").datetimeFormat, "%d/%m/%Y")
+        XCTAssertEqual(try column(schema, "uk").datetimeFormat, "%d/%m/%Y")
+        XCTAssertEqual(try column(schema, "dotted").datetimeFormat, "%d.%m.%Y")
+        XCTAssertEqual(try column(schema, "dotted").bounds?.min, try DatetimeFormat(pattern: "%Y-%m-%d").seconds(parsing: "1999-01-01"))
+        let notes = SchemaInference.notes(for: table, schema: schema)
+        XCTAssertTrue(notes.contains("column 'visit': dates such as '01/01/2020' were read day first (%d/%m/%Y); if the month comes first, set datetimeFormat to %m/%d/%Y"), "\(notes)")
+        XCTAssertFalse(notes.contains { $0.hasPrefix("column 'uk'") }, "days above 12: not ambiguous")
+        XCTAssertTrue(notes.contains("column 'x': 29 of 30 values are numbers, but not 'inf', so it is identifier. Correct those values or make them missing (--missing), then infer again"), "\(notes)")
+    }
+}
