@@ -37,8 +37,8 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Total privacy budget ε (schema spend included).")
     var epsilon: Double?
 
-    @Option(help: "δ of the guarantee; should be well below 1/records.")
-    var delta: Double = 1e-5
+    @Option(help: "δ of the guarantee, below 1/records (default: 1e-5, or a power of ten at most 1/(10·records) for larger tables).")
+    var delta: Double?
 
     @Option(help: "Part of --epsilon spent making data-derived schema bounds and categories private.")
     var schemaEpsilon: Double?
@@ -100,7 +100,7 @@ struct FitCommand: ParsableCommand {
                 throw ValidationError("choose one: --schema-epsilon (pay for data-derived bounds) or --accept-data-bounds (declare them public)")
             }
         }
-        guard delta > 0 && delta < 1 else { throw ValidationError("--delta must lie in (0, 1), found \(delta)") }
+        if let delta, !(delta > 0 && delta < 1) { throw ValidationError("--delta must lie in (0, 1), found \(delta)") }
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, found \(epochs)") }
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1, found \(batchSize)") }
         if let clippingNorm, !(clippingNorm > 0) { throw ValidationError("--clipping-norm must be positive, found \(clippingNorm)") }
@@ -166,7 +166,7 @@ struct FitRun {
     }
 
     init(data: String, schemaPath: String, table tableName: String?, query: String?, label: String?,
-         configuration: TabularGANConfiguration, epsilon: Double?, delta: Double, schemaEpsilon: Double?,
+         configuration: TabularGANConfiguration, epsilon: Double?, delta requestedDelta: Double?, schemaEpsilon: Double?,
          acceptDataBounds: Bool, accountant: AccountantKind, holdoutFraction: Double?, seed: UInt64?,
          ledgerPath: String?, outputLabel: String) throws {
         var schema = try loadSchema(schemaPath)
@@ -188,10 +188,7 @@ struct FitRun {
         self.configuration = configuration
         self.outputLabel = outputLabel
 
-        if epsilon != nil, delta * Double(table.rowCount) >= 1 {
-            // (0, 1/n)-DP allows publishing one whole record picked at random.
-            throw ValidationError("--delta \(delta) is at least 1/records (1/\(table.rowCount) training records): a release that publishes one whole record at random meets such a guarantee. Give δ well below 1/\(table.rowCount), such as \(String(format: "%g", suggestedDelta(records: table.rowCount)))")
-        }
+        let delta = try resolvedDelta(requestedDelta, records: table.rowCount, isPrivate: epsilon != nil)
         var schemaSpend = SchemaSpend()
         var boundsSource = PrivacyRecord.SchemaBoundsSource.declaredPublic
         var acceptedColumns: [String] = []
@@ -316,6 +313,17 @@ struct FitRun {
         }
         return lines.joined(separator: "\n")
     }
+}
+
+/// The δ of a fit: the one asked for, refused when it is at least 1/records ((0, 1/n)-DP allows
+/// publishing one whole record picked at random), or without one the suggested δ. The row
+/// count is public here, as it is to the accountant (q = batch / rows).
+func resolvedDelta(_ requested: Double?, records: Int, isPrivate: Bool) throws -> Double {
+    guard let requested else { return suggestedDelta(records: records) }
+    if isPrivate, requested * Double(records) >= 1 {
+        throw ValidationError("--delta \(requested) is at least 1/records (1/\(records) training records): a release that publishes one whole record at random meets such a guarantee. Give δ well below 1/\(records), such as \(String(format: "%g", suggestedDelta(records: records)))")
+    }
+    return requested
 }
 
 /// A δ for `records` records: 1e-5, or a power of ten at most 1/(10·records) when that is smaller.

@@ -278,5 +278,10 @@ final class ReleaseCLITests: XCTestCase {
         XCTAssertEqual(suggestedDelta(records: 686), 1e-5)
         XCTAssertEqual(suggestedDelta(records: 1_000_000), 1e-7)
         XCTAssertEqual(suggestedDelta(records: 250_000), 1e-7)
+        // Without --delta a large table gets the suggested δ instead of a refusal.
+        XCTAssertEqual(try resolvedDelta(nil, records: 1_000_000, isPrivate: true), 1e-7)
+        XCTAssertEqual(try resolvedDelta(nil, records: 686, isPrivate: true), 1e-5)
+        XCTAssertThrowsError(try resolvedDelta(1e-5, records: 1_000_000, isPrivate: true))
+        XCTAssertEqual(try resolvedDelta(1e-5, records: 1_000_000, isPrivate: false), 1e-5)
     }
 }
