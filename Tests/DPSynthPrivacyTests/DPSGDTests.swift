@@ -174,23 +174,24 @@ final class DPSGDTests: XCTestCase {
         XCTAssertNotEqual(try train(seed: 1), try train(seed: 2))
     }
 
-    func testSeededNoiseDoesNotDependOnTheThreadCount() throws {
+    func testSeededNoiseDoesNotDependOnTheThreadCountOrThePrefetch() throws {
         let previous = Engine.threadCount
         defer { Engine.threadCount = previous }
-        func noise(threads: Int) throws -> [Float] {
+        func noise(threads: Int, prefetching: Bool = true) throws -> [Float] {
             Engine.threadCount = threads
             // Three calls: with 2 threads the second and third use normals drawn in the background.
             let noise = try GaussianNoise(derivedFrom: SeededGenerator(seed: 3))
             var draws: [Float] = []
             for _ in 0..<3 {
                 var gradients = [Tensor(zeros: [37, 5]), Tensor(zeros: [3]), Tensor(zeros: [0]), Tensor(zeros: [101])]
-                noise.add(to: &gradients, standardDeviation: 1.5)
+                noise.add(to: &gradients, standardDeviation: 1.5, prefetchesNext: prefetching)
                 draws += gradients.flatMap(\.scalars)
             }
             return draws
         }
         let single = try noise(threads: 1)
         XCTAssertEqual(single, try noise(threads: 2))
+        XCTAssertEqual(single, try noise(threads: 2, prefetching: false), "drawn in the step, on both threads")
         XCTAssertEqual(Set(single).count, single.count, "every coordinate gets its own draw")
         XCTAssertTrue(try GaussianNoise().isCryptographicallySecure)
         XCTAssertFalse(try GaussianNoise(derivedFrom: SeededGenerator(seed: 1)).isCryptographicallySecure)

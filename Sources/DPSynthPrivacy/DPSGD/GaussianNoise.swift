@@ -9,10 +9,11 @@ import Foundation
 /// from ChaCha20, ~8 ns on one core: `dpsynth bench --suite random`), so:
 /// - the coordinates are cut into `streamCount` fixed chunks, each drawn from its own generator,
 ///   in parallel on up to `Engine.threadCount` threads;
-/// - with more than one thread, the standard normals of the *next* call are drawn in the
-///   background as soon as a call returns, overlapping the next batch's forward and backward
-///   passes (noise does not depend on the data). The streams are consumed in the same order
-///   either way, so a seeded run gives the same bytes with 1 or 2 threads.
+/// - with more than one thread and when the caller asks for it, the standard normals of the
+///   *next* call are drawn in the background as soon as a call returns, overlapping the next
+///   batch's forward and backward passes (noise does not depend on the data). The streams are
+///   consumed in the same order either way, so a seeded run gives the same bytes with 1 or 2
+///   threads, with or without the prefetch.
 public final class GaussianNoise {
     /// The number of independent streams (and chunks).
     public static let streamCount = 8
@@ -44,7 +45,9 @@ public final class GaussianNoise {
 
     /// Adds independent N(0, standardDeviation²) noise to every element of `gradients`, then
     /// multiplies by `scale` (DP-SGD's 1/(qN)) in the same pass: g ← (g + σz)·scale.
-    public func add(to gradients: inout [Tensor], standardDeviation: Double, scale: Float = 1) {
+    /// `prefetchesNext` draws the next call's normals in the background (see the type's note);
+    /// otherwise each call draws its own on all threads.
+    public func add(to gradients: inout [Tensor], standardDeviation: Double, scale: Float = 1, prefetchesNext: Bool = true) {
         guard standardDeviation > 0 else {
             for index in gradients.indices where scale != 1 {
                 gradients[index].withUnsafeMutableBufferPointer { buffer in for i in buffer.indices { buffer[i] *= scale } }
@@ -73,7 +76,7 @@ public final class GaussianNoise {
             }
             offset += segment.count
         }
-        if threads > 1 && total > 0 {
+        if prefetchesNext && threads > 1 && total > 0 {
             // The prefetch holds one core (`Engine.reservingThread`): the next forward and
             // backward passes give their products one thread fewer while it runs, instead of
             // time-slicing both cores with it.
