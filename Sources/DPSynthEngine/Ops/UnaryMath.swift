@@ -33,38 +33,38 @@ extension Tensor {
 
     /// self², elementwise.
     public func squared() -> Tensor {
-        applying(.power(2), operation: "square") { g, x, _ in g * (2 * x) }
+        applying(.power(2), operation: "square", pullback: { g, x, _ in g * (2 * x) })
     }
 
     /// self^exponent, elementwise.
     public func raised(to exponent: Float) -> Tensor {
-        applying(.power(exponent), operation: "power") { g, x, _ in g * (exponent * x.raised(to: exponent - 1)) }
+        applying(.power(exponent), operation: "power", pullback: { g, x, _ in g * (exponent * x.raised(to: exponent - 1)) })
     }
 }
 
 /// e^x.
 public func exp(_ x: Tensor) -> Tensor { x.applying(.exp, recompute: exp) { g, _, y in g * y } }
 /// Natural logarithm.
-public func log(_ x: Tensor) -> Tensor { x.applying(.log) { g, x, _ in g / x } }
+public func log(_ x: Tensor) -> Tensor { x.applying(.log, pullback: { g, x, _ in g / x }) }
 /// √x.
 public func sqrt(_ x: Tensor) -> Tensor { x.applying(.squareRoot, recompute: sqrt) { g, _, y in g / (2 * y) } }
 /// |x|; the derivative at 0 is taken as 0.
-public func abs(_ x: Tensor) -> Tensor { x.applying(.absolute) { g, x, _ in g * x.constant(.sign) } }
+public func abs(_ x: Tensor) -> Tensor { x.applying(.absolute, pullback: { g, x, _ in g * x.constant(.sign) }) }
 /// tanh x.
 public func tanh(_ x: Tensor) -> Tensor { x.applying(.tanh, recompute: tanh) { g, _, y in g * (1 - y * y) } }
 /// The logistic function 1/(1 + e^−x).
 public func sigmoid(_ x: Tensor) -> Tensor { x.applying(.sigmoid, recompute: sigmoid) { g, _, y in g * (y * (1 - y)) } }
 /// log(1 + e^x), computed without overflow; its derivative is σ(x).
-public func softplus(_ x: Tensor) -> Tensor { x.applying(.softplus) { g, x, _ in g * sigmoid(x) } }
+public func softplus(_ x: Tensor) -> Tensor { x.applying(.softplus, pullback: { g, x, _ in g * sigmoid(x) }) }
 /// max(x, 0). The derivative is a constant mask, so its own derivative is 0 (as in every framework).
 public func relu(_ x: Tensor) -> Tensor {
-    x.applying(.relu) { g, x, _ in maskedBySign(g, of: x, negativeSlope: 0) }
+    x.applying(.relu, pullback: { g, x, _ in maskedBySign(g, of: x, negativeSlope: 0) })
 }
 /// x for x > 0, negativeSlope · x otherwise (DCGAN and the benchmark use 0.2).
 public func leakyRelu(_ x: Tensor, negativeSlope: Float = 0.2) -> Tensor {
-    x.applying(.leakyRelu(negativeSlope: negativeSlope), operation: "leakyRelu") { g, x, _ in
+    x.applying(.leakyRelu(negativeSlope: negativeSlope), operation: "leakyRelu", pullback: { g, x, _ in
         maskedBySign(g, of: x, negativeSlope: negativeSlope)
-    }
+    })
 }
 /// GELU, tanh form: ½x(1 + tanh(√(2/π)(x + 0.044715x³))) (Hendrycks & Gimpel 2016, eq. 2).
 /// Built from primitives, so every derivative order comes from theirs.
