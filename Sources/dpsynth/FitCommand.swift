@@ -308,11 +308,24 @@ struct FitRun {
                                 record.epsilon, record.delta, record.accountant.uppercased(), record.steps, record.plannedSteps,
                                 record.samplingProbability, record.noiseMultiplier, record.clippingNorm, record.schemaEpsilon))
             if !record.secureRandomness { lines.append("warning: seeded run — noise was not cryptographically secure") }
+            if let marginal = model.labelMarginal, let warning = noisyLabelCountsWarning(marginal) { lines.append(warning) }
         } else {
             lines.append("privacy: none (ε = ∞) — trained with --no-privacy")
         }
         return lines.joined(separator: "\n")
     }
+}
+
+/// A warning when an AC-GAN's released label counts are mostly noise: a class whose released
+/// count is under three noise standard deviations gets a share in samples that says little
+/// about the data (tiny tables, small ε). Reads released numbers only.
+func noisyLabelCountsWarning(_ marginal: LabelMarginal) -> String? {
+    guard let sigma = marginal.noiseMultiplier else { return nil }
+    let weak = zip(marginal.classNames, marginal.counts).filter { $0.1 < 3 * sigma }
+    guard !weak.isEmpty else { return nil }
+    let names = weak.map { "'\($0.0)' (\(Int($0.1.rounded())))" }.joined(separator: ", ")
+    return "warning: the label counts were released with noise σ = \(String(format: "%.1f", sigma)); released counts under 3σ: \(names). "
+        + "Their classes' shares in samples are mostly noise: give sample --label-counts or --label-proportions from a public source, or use a larger ε"
 }
 
 /// The δ of a fit: the one asked for, refused when it is at least 1/records ((0, 1/n)-DP allows

@@ -284,4 +284,14 @@ final class ReleaseCLITests: XCTestCase {
         XCTAssertThrowsError(try resolvedDelta(1e-5, records: 1_000_000, isPrivate: true))
         XCTAssertEqual(try resolvedDelta(1e-5, records: 1_000_000, isPrivate: false), 1e-5)
     }
+
+    /// A class whose released count is within three noise deviations is named after a fit;
+    /// exact counts and well-separated ones give no warning.
+    func testLabelCountsSwampedByNoiseAreNamed() {
+        let noisy = LabelMarginal(classNames: ["no", "yes"], counts: [300, 40], noiseMultiplier: 34)
+        XCTAssertEqual(noisyLabelCountsWarning(noisy),
+                       "warning: the label counts were released with noise σ = 34.0; released counts under 3σ: 'yes' (40). Their classes' shares in samples are mostly noise: give sample --label-counts or --label-proportions from a public source, or use a larger ε")
+        XCTAssertNil(noisyLabelCountsWarning(LabelMarginal(classNames: ["no", "yes"], counts: [300, 40], noiseMultiplier: nil)))
+        XCTAssertNil(noisyLabelCountsWarning(LabelMarginal(classNames: ["no", "yes"], counts: [300, 240], noiseMultiplier: 34)))
+    }
 }

@@ -13,6 +13,12 @@ public struct LabelMarginal: Codable, Equatable {
     /// σ of the Gaussian mechanism, nil for exact (non-private) counts.
     public var noiseMultiplier: Double?
 
+    public init(classNames: [String], counts: [Double], noiseMultiplier: Double?) {
+        self.classNames = classNames
+        self.counts = counts
+        self.noiseMultiplier = noiseMultiplier
+    }
+
     /// Class proportions; uniform when every released count is 0.
     public var proportions: [Double] {
         let total = counts.reduce(0, +)
