@@ -60,7 +60,12 @@ public enum TabularError: Error, Equatable, CustomStringConvertible {
         case .binaryFile(let source, let location):
             return "\(source) \(location): found a NUL byte; this looks like a binary file, not CSV text"
         case .invalidUTF8(let source, let location, let column):
-            return "\(source) \(location)\(column.map { ", column '\($0)'" } ?? ""): the bytes are not valid UTF-8; re-encode the file as UTF-8"
+            let place = "\(source) \(location)\(column.map { ", column '\($0)'" } ?? "")"
+            if case .row = location {
+                // A database row: a BLOB or text stored in another encoding, not a file to re-encode.
+                return "\(place): the value is not UTF-8 text (a BLOB, or text in another encoding); store it as UTF-8 TEXT, or give the column \"role\": \"drop\" in the schema"
+            }
+            return "\(place): the bytes are not valid UTF-8; re-encode the file as UTF-8"
         case .duplicateColumnName(let source, let name, let positions):
             return "\(source) line 1: column name '\(name)' appears more than once (columns \(positions.map(String.init).joined(separator: " and "))); rename one of them"
         case .wrongFieldCount(let source, let location, let expected, let found):

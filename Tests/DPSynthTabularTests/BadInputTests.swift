@@ -131,6 +131,10 @@ final class BadInputTests: XCTestCase {
         try SQLiteTableWriter.write(table, to: database, tableName: "patients", overwrite: false)
         XCTAssertEqual(describe { _ = try Table.read(.sqlite(database, .table("visits")), schema: schema) },
                        "h.db: no table named 'visits'")
+        // A binary BLOB where text is expected: named by row and column, with database advice.
+        try SQLiteDatabase(writingTo: database, name: "h.db").execute("UPDATE patients SET sex = x'FFFE00' WHERE rowid = 1")
+        XCTAssertEqual(describe { _ = try Table.read(.sqlite(database, .table("patients")), schema: schema) },
+                       "h.db table 'patients' row 1, column 'sex': the value is not UTF-8 text (a BLOB, or text in another encoding); store it as UTF-8 TEXT, or give the column \"role\": \"drop\" in the schema")
     }
 
     func testFailedReadsLeaveNoOutputFile() throws {
