@@ -74,11 +74,13 @@ struct CategoricalMarginals {
     init?(layout: ModelLayout, rows: [Float], rowCount: Int, classes: [Int]? = nil, classCount: Int = 1,
           binCount: Int = 0, noiseMultiplier: Double?, random: RandomSource) {
         guard Self.hasEntries(in: layout, binCount: binCount), rowCount > 0 else { return nil }
-        width = layout.generatedWidth
+        let width = layout.generatedWidth
+        self.width = width
         self.binCount = binCount
         var blocks: [Range<Int>] = []
         var indicators: [Int] = []
         var derived: [DerivedBlock] = []
+        var extendedWidth = width
         let spans = layout.generatedSpans
         func nullColumn(of column: String) -> Int? {
             spans.first { (other: GeneratedSpan) -> Bool in other.columnName == column && other.kind == .nullIndicator }?.range.lowerBound
@@ -109,13 +111,13 @@ struct CategoricalMarginals {
                 guard binCount > 0 else { continue }
                 source = .bins(column: span.range.lowerBound, lower: lower, upper: upper)
             }
-            let offset = derived.last.map { $0.offset + $0.width } ?? width
             let valueWidth: Int
             if case .modes(let range) = source { valueWidth = range.count } else { valueWidth = binCount }
             let missing = nullColumn(of: span.columnName)
-            let block = DerivedBlock(source: source, nullColumn: missing, offset: offset, width: valueWidth + (missing == nil ? 0 : 1))
+            let block = DerivedBlock(source: source, nullColumn: missing, offset: extendedWidth, width: valueWidth + (missing == nil ? 0 : 1))
             derived.append(block)
-            blocks.append(offset..<(offset + block.width))
+            blocks.append(extendedWidth..<(extendedWidth + block.width))
+            extendedWidth += block.width
         }
         derivedBlocks = derived
         let classCount = classes == nil ? 1 : classCount
@@ -125,9 +127,7 @@ struct CategoricalMarginals {
         // The real rows' entries, through the same extension the loss gives generated rows (so
         // the match is unbiased near bin edges); each derived block's made non-negative and
         // summing to 1 per row, the sensitivity of a one-hot block.
-        let generatedWidth = layout.generatedWidth
-        let extendedWidth = derived.last.map { $0.offset + $0.width } ?? generatedWidth
-        let realRows = Tensor(shape: [rowCount, generatedWidth], scalars: Array(rows.prefix(rowCount * generatedWidth)))
+        let realRows = Tensor(shape: [rowCount, width], scalars: Array(rows.prefix(rowCount * width)))
         let extendedRows = withoutGradients { Self.extend(realRows, with: derived, binCount: binCount) }.scalars
         var counts = [Double](repeating: 0, count: classCount * columns.count)
         for row in 0..<rowCount {
@@ -136,7 +136,7 @@ struct CategoricalMarginals {
             var k = 0
             for block in blocks {
                 let clamped = block.map { Swift.max(0, Double(entries[entries.startIndex + $0])) }
-                let total = block.lowerBound >= generatedWidth ? clamped.reduce(0, +) : 1
+                let total = block.lowerBound >= width ? clamped.reduce(0, +) : 1
                 for value in clamped {
                     counts[base + k] += total > 0 ? value / total : 0
                     k += 1
