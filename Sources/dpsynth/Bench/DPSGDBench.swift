@@ -48,6 +48,9 @@ struct DPSGDBench: BenchSuite {
         for threads in threadCounts {
             Engine.threadCount = threads
             for input in inputs {
+                // Named like the step configurations, so `--only 'dp d=128 batch=64'` profiles the
+                // step alone and `--only noise` times only this.
+                guard options.includes("noise d=\(input) threads=\(threads)") else { continue }
                 let shapes = zip([input] + hidden, hidden + [1]).flatMap { [[$0.0, $0.1], [$0.1]] }
                 let count = shapes.reduce(0) { $0 + $1.reduce(1, *) }
                 for (label, noise) in [("secure ChaCha20", try GaussianNoise()),
@@ -62,6 +65,7 @@ struct DPSGDBench: BenchSuite {
                 }
             }
         }
+        table.measuredInNotes = !noiseNotes.isEmpty
         table.notes = noiseNotes + [
             "D: d → 256 → 256 → 1, LeakyReLU(0.2), BCE with logits, Adam(1e-3); G: 64 → 256 → 256 → d.",
             "dp: Poisson-free fixed batch (q = 1, N = batch) through DPSGDStep: one-walk per-example norms, clip 1.0, σ = 1 noise from SecureGenerator (ChaCha20), ÷ qN, Adam.",
