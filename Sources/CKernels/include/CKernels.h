@@ -7,3 +7,4 @@
 #include "instruction_set.h"
 #include "ziggurat_kernels.h"
 #include "thread_reservation.h"
+#include "claim_counter.h"

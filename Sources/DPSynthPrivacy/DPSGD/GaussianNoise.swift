@@ -1,3 +1,4 @@
+import CKernels
 import DPSynthEngine
 import DPSynthRandom
 import Foundation
@@ -6,22 +7,23 @@ import Foundation
 /// mechanism with L2 sensitivity C; Abadi et al. 2016, Algorithm 1, "Add noise").
 ///
 /// Noise generation is the DP step's largest own cost (one 53-bit ziggurat draw per coordinate
-/// from ChaCha20, ~8 ns on one core: `dpsynth bench --suite random`), so:
+/// from ChaCha20, ~3.5 ns on one core: `dpsynth bench --suite random`), so:
 /// - the coordinates are cut into `streamCount` fixed chunks, each drawn from its own generator,
 ///   in parallel on up to `Engine.threadCount` threads;
 /// - with more than one thread and when the caller asks for it, the standard normals of the
 ///   *next* call are drawn in the background as soon as a call returns, overlapping the next
-///   batch's forward and backward passes (noise does not depend on the data). The streams are
-///   consumed in the same order either way, so a seeded run gives the same bytes with 1 or 2
-///   threads, with or without the prefetch.
+///   batch's forward and backward passes (noise does not depend on the data). A call that comes
+///   before the background has finished draws the streams not yet started itself instead of
+///   waiting for them (`NormalsDraw`). Stream k always fills chunk k, so a seeded run gives the
+///   same bytes with 1 or 2 threads, with or without the prefetch, whoever drew which stream.
 public final class GaussianNoise {
     /// The number of independent streams (and chunks).
     public static let streamCount = 8
     private let streams: [RandomSource]
     private let background = DispatchQueue(label: "DPSynthPrivacy.GaussianNoise")
     private let prefetchDone = DispatchGroup()
-    /// Standard normals drawn ahead for a call over `prefetched.count` coordinates.
-    private var prefetched: [Float]?
+    /// The next call's normals, being drawn in the background.
+    private var prefetched: NormalsDraw?
 
     /// Streams keyed from operating-system entropy (each a `SecureGenerator`).
     public init() throws {
@@ -60,53 +62,102 @@ public final class GaussianNoise {
         }
         let total = segments.reduce(0) { $0 + $1.count }
         let threads = Engine.threadCount
-        prefetchDone.wait()
-        let normals: [Float]
-        if let ready = prefetched, ready.count == total {
-            normals = ready
-        } else {
-            normals = standardNormals(count: total, workers: threads)
+        if let pending = prefetched, pending.count != total {
+            // Drawn for another size: finish it (its streams must not be shared with a new
+            // draw), then drop it.
+            pending.complete(workers: 1)
+            prefetched = nil
         }
+        let normals = prefetched ?? NormalsDraw(count: total, streams: streams)
         prefetched = nil
+        // Helps a prefetch still under way (taking the streams it has not started), or draws
+        // every stream on the threads free now.
+        normals.complete(workers: Engine.availableThreadCount)
         let deviation = Float(standardDeviation)
         var offset = 0
         for segment in segments {
-            normals.withUnsafeBufferPointer { z in
-                for i in segment.indices { segment[i] = (segment[i] + deviation * z[offset + i]) * scale }
-            }
+            let z = normals.values + offset
+            for i in segment.indices { segment[i] = (segment[i] + deviation * z[i]) * scale }
             offset += segment.count
         }
         if prefetchesNext && threads > 1 && total > 0 {
             // The prefetch holds one core (`Engine.reservingThread`): the next forward and
             // backward passes give their products one thread fewer while it runs, instead of
             // time-slicing both cores with it.
-            background.async(group: prefetchDone) { [self] in
-                prefetched = Engine.reservingThread { standardNormals(count: total, workers: 1) }
+            let next = NormalsDraw(count: total, streams: streams)
+            prefetched = next
+            background.async(group: prefetchDone) {
+                Engine.reservingThread { _ = next.drawUnclaimedStreams() }
+            }
+        }
+    }
+}
+
+/// One call's standard normals: stream k fills the k-th of `streams.count` equal chunks, and the
+/// streams are claimed one at a time by whichever thread asks first (the background prefetch,
+/// the caller, or the caller's workers). Each stream is drawn by exactly one thread, and one
+/// draw's streams are all finished before the next draw starts, so the values are the same
+/// whoever drew them.
+final class NormalsDraw {
+    let count: Int
+    /// The normals; complete once `complete(workers:)` has returned.
+    let values: UnsafeMutablePointer<Float>
+    private let streams: [RandomSource]
+    private let chunk: Int
+    private let claims: OpaquePointer
+    /// Entered by a thread before it claims a stream and left once that stream is drawn, so that
+    /// `complete` can wait for the streams others are drawing.
+    private let drawing = DispatchGroup()
+    /// How many streams the threads of `complete(workers:)` drew (for tests: the rest were
+    /// drawn by the background prefetch).
+    private(set) var streamsDrawnByCompletion = 0
+
+    init(count: Int, streams: [RandomSource]) {
+        self.count = count
+        self.streams = streams
+        chunk = (count + streams.count - 1) / Swift.max(streams.count, 1)
+        values = .allocate(capacity: Swift.max(count, 1))
+        guard let counter = dpsynth_claim_counter_create() else { fatalError("out of memory for a claim counter") }
+        claims = counter
+    }
+
+    deinit {
+        values.deallocate()
+        dpsynth_claim_counter_destroy(claims)
+    }
+
+    /// Draws streams not yet claimed, one after another, until none is left; returns how many
+    /// this call drew.
+    @discardableResult
+    func drawUnclaimedStreams() -> Int {
+        var drawn = 0
+        while true {
+            drawing.enter()
+            defer { drawing.leave() }
+            let stream = dpsynth_claim_next(claims)
+            guard stream < streams.count else { return drawn }
+            drawn += 1
+            let start = Swift.min(count, stream * chunk), end = Swift.min(count, start + chunk)
+            if start < end {
+                streams[stream].fillGaussian(UnsafeMutableBufferPointer(start: values + start, count: end - start))
             }
         }
     }
 
-    /// `count` standard normals: stream k fills the k-th of `streamCount` equal chunks.
-    private func standardNormals(count: Int, workers: Int) -> [Float] {
-        let streamCount = streams.count
-        let chunk = (count + streamCount - 1) / streamCount
-        // Every element is written by exactly one stream's fill: no zeroing pass first.
-        return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-            initialized = count
-            guard let base = buffer.baseAddress else { return }
-            let fill = { (stream: Int) in
-                let start = Swift.min(count, stream * chunk), end = Swift.min(count, start + chunk)
-                guard start < end else { return }
-                self.streams[stream].fillGaussian(UnsafeMutableBufferPointer(start: base + start, count: end - start))
+    /// Draws the unclaimed streams on up to `workers` threads, then waits for the streams other
+    /// threads are still drawing.
+    func complete(workers: Int) {
+        let workers = Swift.max(1, Swift.min(workers, streams.count))
+        if workers == 1 {
+            streamsDrawnByCompletion += drawUnclaimedStreams()
+        } else {
+            var drawnByWorker = [Int](repeating: 0, count: workers)
+            drawnByWorker.withUnsafeMutableBufferPointer { drawn in
+                let base = drawn.baseAddress
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in base?[worker] = drawUnclaimedStreams() }
             }
-            let workers = Swift.max(1, Swift.min(workers, streamCount))
-            if workers == 1 {
-                for stream in 0..<streamCount { fill(stream) }
-            } else {
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    for stream in stride(from: worker, to: streamCount, by: workers) { fill(stream) }
-                }
-            }
+            streamsDrawnByCompletion += drawnByWorker.reduce(0, +)
         }
+        drawing.wait()
     }
 }
