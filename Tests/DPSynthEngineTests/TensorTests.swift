@@ -19,6 +19,51 @@ final class TensorTests: XCTestCase {
         XCTAssertEqual(a.gathering(rows: [1, 1, 0]).scalars, [4, 5, 6, 4, 5, 6, 1, 2, 3])
     }
 
+    /// Every broadcasting pattern of the four binary ops against a per-element loop over the
+    /// broadcast indices (exact: each element is one IEEE operation either way), including sizes
+    /// above the parallel threshold and shapes whose last axis is broadcast.
+    func testBinaryOpsMatchAnElementByElementReference() {
+        let random = SeededGenerator(seed: 21)
+        func tensor(_ shape: [Int]) -> Tensor {
+            // Away from 0, so that division stays finite and the comparison is of real values.
+            Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in Float(0.5 + 1.5 * random.nextUnitDouble()) * (random.nextBernoulli(0.5) ? 1 : -1) })
+        }
+        let cases: [([Int], [Int])] = [
+            ([4, 5], [4, 5]), ([4, 5], []), ([], [4, 5]), ([4, 5], [5]), ([4, 5], [4, 1]), ([4, 1], [4, 5]),
+            ([1, 5], [4, 1]), ([3, 4, 5], [4, 1]), ([3, 1, 5], [1, 4, 1]), ([300, 257], [257]), ([300, 257], [300, 1]),
+            ([300, 257], [300, 257]), ([300, 257], []), ([2, 3, 1], [2, 1, 7]),
+        ]
+        let operations: [(String, (Tensor, Tensor) -> Tensor, (Float, Float) -> Float)] = [
+            ("+", { $0 + $1 }, { $0 + $1 }), ("-", { $0 - $1 }, { $0 - $1 }),
+            ("*", { $0 * $1 }, { $0 * $1 }), ("/", { $0 / $1 }, { $0 / $1 }),
+        ]
+        for (aShape, bShape) in cases {
+            let a = tensor(aShape), b = tensor(bShape)
+            let aValues = a.scalars, bValues = b.scalars
+            let rank = max(aShape.count, bShape.count)
+            let paddedA = [Int](repeating: 1, count: rank - aShape.count) + aShape
+            let paddedB = [Int](repeating: 1, count: rank - bShape.count) + bShape
+            let shape = zip(paddedA, paddedB).map { max($0, $1) }
+            func offset(_ index: [Int], _ padded: [Int]) -> Int {
+                zip(index, padded).reduce(0) { $0 * $1.1 + ($1.1 == 1 ? 0 : $1.0) }
+            }
+            for (symbol, op, scalarOp) in operations {
+                let result = op(a, b)
+                XCTAssertEqual(result.shape, shape)
+                let values = result.scalars
+                var index = [Int](repeating: 0, count: rank)
+                var mismatches = 0
+                for flat in 0..<shape.reduce(1, *) {
+                    var rest = flat
+                    for axis in stride(from: rank - 1, through: 0, by: -1) { index[axis] = rest % shape[axis]; rest /= shape[axis] }
+                    let expected = scalarOp(aValues[offset(index, paddedA)], bValues[offset(index, paddedB)])
+                    if values[flat] != expected { mismatches += 1 }
+                }
+                XCTAssertEqual(mismatches, 0, "\(aShape) \(symbol) \(bShape)")
+            }
+        }
+    }
+
     func testEmptyTensors() {
         let empty = Tensor(zeros: [0, 3])
         XCTAssertEqual((empty + Tensor([1, 2, 3])).shape, [0, 3])
