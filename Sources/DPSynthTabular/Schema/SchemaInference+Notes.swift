@@ -90,8 +90,8 @@ extension SchemaInference {
         } else {
             let candidates = labelCandidates(schema)
             let named = candidates.isEmpty
-                ? "no column looks like one (none is boolean or has 2–\(maximumLabelCandidateClasses) categories)"
-                : "candidates: " + candidates.map { "'\($0.name)' (\($0.why))" }.joined(separator: ", ") + "; none was picked for you"
+                ? "No column looks like one (none is boolean or has 2–\(maximumLabelCandidateClasses) categories)"
+                : "Candidates: " + candidates.map { "'\($0.name)' (\($0.why))" }.joined(separator: ", ") + "; none was picked for you"
             notes.append("no label column: fit's default AC-GAN refuses to run (fit --model gan trains an unconditional GAN instead), and the audit has no prediction-utility section (train on synthetic, test on real), only column shapes, pair trends and risk. \(named). Infer again with --label COL, or pass fit --label COL, for the outcome you mean")
         }
         return notes
