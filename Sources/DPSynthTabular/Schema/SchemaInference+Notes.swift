@@ -78,6 +78,7 @@ extension SchemaInference {
                 notes.append("\(quotedName): one value only ('\(present[0])'): nothing to learn; consider role \"drop\"")
             }
         }
+        notes += siblingNotes(schema)
         if !spaced.isEmpty {
             notes.append("every value of \(spaced.count) column\(spaced.count == 1 ? "" : "s") (\(spaced.prefix(3).map { "'\($0)'" }.joined(separator: ", "))\(spaced.count > 3 ? ", …" : "")) starts or ends with a space; pass --trim to strip them")
         }

@@ -48,6 +48,8 @@ public enum SchemaInference {
             if columnName == label { column.role = .label }
             columns.append(column)
         }
+        let declaredNames = Set(start?.columns.map(\.name) ?? [])
+        columns = unifyingSiblingKinds(columns, table: table, numberFormat: NumberFormat(format), declared: declaredNames).columns
         let schema = Schema(name: name, description: "Inferred by dpsynth schema infer from \(table.source); every bound and category list marked \"data\" was read off the data: declare it public only if it is known without the data, or pay for it with --schema-epsilon.",
                             source: format, columns: columns)
         try schema.validate(source: "inferred schema")
