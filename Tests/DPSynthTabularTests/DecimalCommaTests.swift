@@ -118,6 +118,11 @@ final class DecimalCommaTests: XCTestCase {
         let eitherWay = TextTable(source: "e.csv", columnNames: ["a", "b"], columns: [["1,5", "2,5"], ["1.234", "2.000"]])
         let (format, eitherNotes) = SchemaInference.choosingNumberFormat(eitherWay, format: SourceFormat(delimiter: ";"))
         XCTAssertEqual(format.groupingSeparator, .point)
+        // Without any decimal comma, '.' stays the mark, but values that read as thousands are named.
+        let grams = TextTable(source: "g.csv", columnNames: ["gramm", "n"], columns: [["1.234", "2.500", "980"], ["1", "2", "3"]])
+        let (pointKept, gramNotes) = SchemaInference.choosingNumberFormat(grams, format: SourceFormat(delimiter: ";"))
+        XCTAssertEqual(pointKept, SourceFormat(delimiter: ";"))
+        XCTAssertEqual(gramNotes, ["columns 'gramm' ('1.234'): every '.' in them has three digits after it, as a thousands separator would; they are read with '.' as the decimal mark (1.234 as 1.234). If '.' groups thousands in this file, infer again with --decimal-separator , --grouping-separator ."])
         XCTAssertEqual(eitherNotes.last, "'.' read as the thousands separator (source.groupingSeparator): columns 'b' ('1.234') are read as whole numbers (1.234 as 1234); if '.' is their decimal point, the file mixes decimal marks: fix it")
     }
 

@@ -54,7 +54,12 @@ extension SchemaInference {
             columns.prefix(3).map { "'\($0.name)' ('\($0.example)')" }.joined(separator: ", ") + (columns.count > 3 ? ", …" : "")
         }
         if declaredDecimal == nil {
-            guard !commaColumns.isEmpty else { return (format, []) }
+            guard !commaColumns.isEmpty else {
+                // No decimal comma anywhere: '.' stays the decimal mark, but values that all
+                // look like thousands ('2.500' grams) may be meant that way.
+                guard !eitherWayColumns.isEmpty else { return (format, []) }
+                return (format, ["columns \(named(eitherWayColumns)): every '.' in them has three digits after it, as a thousands separator would; they are read with '.' as the decimal mark (\(eitherWayColumns[0].example) as \(decimalText(parseDecimal(eitherWayColumns[0].example) ?? 0))). If '.' groups thousands in this file, infer again with --decimal-separator , --grouping-separator ."])
+            }
             guard pointColumns.isEmpty else {
                 return (format, ["decimal mark not chosen: columns \(named(commaColumns)) are written with ',' decimals and columns \(named(pointColumns)) with '.'; a schema reads one decimal mark, so '.' was kept and the ',' columns are not numbers. Make the file consistent, or pass --decimal-separator"])
             }
