@@ -31,17 +31,19 @@ struct RandomForest {
     }
 
     /// Classes: shares row-major `[n, classCount]`; regression: the mean prediction per row.
-    /// Rows are split over the cores; each row adds its trees' values in tree order, so the
-    /// sums do not depend on the split.
+    /// Blocks of rows are split over the cores; within a block each tree walks every row (its
+    /// nodes stay in cache), and each row adds its trees' values in tree order, so the sums do
+    /// not depend on the split.
     func predict(_ features: [Double], rowCount n: Int, width: Int) -> [Double] {
         let outputs = Swift.max(classCount, 1)
         var result = [Double](repeating: 0, count: n * outputs)
-        let chunk = 1_024
+        let block = 8_192
         result.withUnsafeMutableBufferPointer { result in
             let result = result
-            DispatchQueue.concurrentPerform(iterations: (n + chunk - 1) / chunk) { chunkIndex in
-                for row in (chunkIndex * chunk)..<Swift.min(n, (chunkIndex + 1) * chunk) {
-                    for tree in trees {
+            DispatchQueue.concurrentPerform(iterations: (n + block - 1) / block) { blockIndex in
+                let rows = (blockIndex * block)..<Swift.min(n, (blockIndex + 1) * block)
+                for tree in trees {
+                    for row in rows {
                         let offset = tree.leaf(for: features, offset: row * width)
                         for k in 0..<outputs { result[row * outputs + k] += tree.leafValues[offset + k] }
                     }
