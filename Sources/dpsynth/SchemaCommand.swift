@@ -95,7 +95,11 @@ struct SchemaInferCommand: ParsableCommand {
         (format, formatNotes) = SchemaInference.choosingNumberFormat(table, format: format, declaredDecimal: decimalSeparator,
                                                                      declaredGrouping: groupingSeparator)
         if sniffed {
-            formatNotes.insert("delimiter \(chosenDelimiter == "\t" ? "tab" : "'\(chosenDelimiter)'") chosen (source.delimiter): it splits every sampled line into the same number of fields; pass --delimiter to choose another", at: 0)
+            let named = chosenDelimiter == "\t" ? "tab" : "'\(chosenDelimiter)'"
+            let why = table.columnNames.count == 1
+                ? "the file has one column, and no line holds \(named), so a value such as '37,5' stays whole"
+                : "it splits every sampled line into the same number of fields"
+            formatNotes.insert("delimiter \(named) chosen (source.delimiter): \(why); pass --delimiter to choose another", at: 0)
         }
         let start = try sdv.map { path in
             try SDVMetadata.startingSchema(from: try Data(contentsOf: URL(fileURLWithPath: path)), source: path)

@@ -47,7 +47,10 @@ final class DecimalCommaTests: XCTestCase {
             ("\u{FEFF}a;b;c\r\n37,5;1.234,5;x\r\n36,9;2,0;\"y;z\"\r\n", UInt8(ascii: ";")),
             ("a\tb\n1,5\t2\n3\t4\n", UInt8(ascii: "\t")),
             ("a|b\n1;2|3\n4|5\n", UInt8(ascii: "|")),
-            ("only\n1,5\n2\n", UInt8(ascii: ",")),
+            ("only\n1\n2\n", UInt8(ascii: ",")),
+            // One column of decimal commas: a delimiter found nowhere keeps "1,5" whole.
+            ("only\n1,5\n2\n", UInt8(ascii: ";")),
+            ("a,b\n1,2\n3\n", UInt8(ascii: ",")),
         ]
         let directory = try TemporaryDirectory()
         for (index, (text, expected)) in files.enumerated() {

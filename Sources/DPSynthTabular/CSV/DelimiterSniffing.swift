@@ -6,8 +6,9 @@ import Foundation
 ///
 /// A candidate fits when it splits every sampled record (quotes respected, as RFC 4180
 /// reads them) into the same number of fields, at least two. Exactly one fitting candidate
-/// is the answer; none means a one-column file or a ragged one, read with `,` (the reader then
-/// names the ragged line); several is an error naming them, never a guess. The idea is
+/// is the answer; several is an error naming them, never a guess. None means one column (read
+/// with a candidate found on no line, so `37,5` stays one value) or a ragged file (read with
+/// `,`; the reader then names the ragged line). The idea is
 /// Python's `csv.Sniffer` (consistency of the per-line count), without its preference order.
 public enum DelimiterSniffing {
     /// The delimiters tried.
@@ -29,13 +30,20 @@ public enum DelimiterSniffing {
     /// (possibly cut) record is left out.
     static func delimiter(ofSample bytes: [UInt8], isWholeFile: Bool, source: String) throws -> UInt8 {
         var fitting: [UInt8] = []
+        var absent: [UInt8] = []
+        var headerHasComma = false
         for candidate in candidates {
             let counts = fieldCounts(bytes, delimiter: candidate, isWholeFile: isWholeFile)
-            if let first = counts.first, first > 1, counts.allSatisfy({ $0 == first }) { fitting.append(candidate) }
+            if candidate == UInt8(ascii: ",") { headerHasComma = (counts.first ?? 1) > 1 }
+            guard let first = counts.first, counts.allSatisfy({ $0 == first }) else { continue }
+            if first > 1 { fitting.append(candidate) } else { absent.append(candidate) }
         }
         if fitting.count > 1 {
             throw TabularError.ambiguousDelimiter(source: source, candidates: fitting.map { String(UnicodeScalar($0)) })
         }
+        // One column (its header holds no comma): read it with a delimiter that occurs nowhere,
+        // so values such as "37,5" stay whole and `,` is free to be their decimal mark.
+        if fitting.isEmpty && !headerHasComma, let unused = absent.first { return unused }
         return fitting.first ?? UInt8(ascii: ",")
     }
 
