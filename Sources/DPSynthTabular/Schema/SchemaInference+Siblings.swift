@@ -34,9 +34,9 @@ extension SchemaInference {
     /// and largest value over the family (one value domain, provenance `data`). Families whose
     /// columns all got one kind, and columns whose kind was declared, are left alone.
     ///
-    /// - Returns: the columns, and for each family changed its pattern and member names.
+    /// `siblingNotes` names each family changed.
     static func unifyingSiblingKinds(_ columns: [ColumnSchema], table: TextTable, numberFormat: NumberFormat,
-                                     declared: Set<String>) -> (columns: [ColumnSchema], families: [(pattern: String, names: [String])]) {
+                                     declared: Set<String>) -> [ColumnSchema] {
         var members: [String: [Int]] = [:]
         var order: [String] = []
         for (index, column) in columns.enumerated() where !declared.contains(column.name) && column.role == .feature
@@ -46,7 +46,6 @@ extension SchemaInference {
             members[pattern, default: []].append(index)
         }
         var columns = columns
-        var families: [(pattern: String, names: [String])] = []
         for pattern in order {
             guard let indices = members[pattern], indices.count >= minimumSiblingColumns,
                   Set(indices.map { columns[$0].kind }).count > 1 else { continue }
@@ -69,9 +68,8 @@ extension SchemaInference {
                                        reason: siblingBoundsReason(count: indices.count, pattern: pattern))
                 columns[index] = column
             }
-            families.append((pattern, indices.map { columns[$0].name }))
         }
-        return (columns, families)
+        return columns
     }
 
     /// The reason of a family's bounds; `notes(for:schema:)` finds the families by it.

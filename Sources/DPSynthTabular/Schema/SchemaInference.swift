@@ -49,7 +49,7 @@ public enum SchemaInference {
             columns.append(column)
         }
         let declaredNames = Set(start?.columns.map(\.name) ?? [])
-        columns = unifyingSiblingKinds(columns, table: table, numberFormat: NumberFormat(format), declared: declaredNames).columns
+        columns = unifyingSiblingKinds(columns, table: table, numberFormat: NumberFormat(format), declared: declaredNames)
         let schema = Schema(name: name, description: "Inferred by dpsynth schema infer from \(table.source); every bound and category list marked \"data\" was read off the data: declare it public only if it is known without the data, or pay for it with --schema-epsilon.",
                             source: format, columns: columns)
         try schema.validate(source: "inferred schema")
