@@ -93,6 +93,8 @@ final class ColumnParser {
     let categoryIndex: [String: Int32]
     let datetimeFormat: DatetimeFormat?
     let unknownCategory: UnknownCategoryPolicy
+    /// The decimal and grouping marks of the source (`SourceFormat.decimalSeparator`).
+    let numberFormat: NumberFormat
 
     init(column: ColumnSchema, source: SourceFormat) throws {
         self.column = column
@@ -109,6 +111,7 @@ final class ColumnParser {
         quotedEmptyIsValue = column.kind == .identifier || index[""] != nil
         datetimeFormat = column.kind == .datetime ? try DatetimeFormat(pattern: column.effectiveDatetimeFormat) : nil
         unknownCategory = column.unknownCategory ?? source.unknownCategory
+        numberFormat = NumberFormat(source)
     }
 
     deinit {
@@ -127,7 +130,7 @@ final class ColumnParser {
         switch column.kind {
         case .continuous, .integer:
             guard let base = text.baseAddress,
-                  let value = parseDecimal(base, count: text.count, nulTerminated: nulTerminated) else {
+                  let value = parseDecimal(base, count: text.count, nulTerminated: nulTerminated, format: numberFormat) else {
                 throw malformed(text)
             }
             if isInteger && !isWhole(value) { throw malformed(text) }
@@ -164,7 +167,7 @@ final class ColumnParser {
             return seconds
         }
         guard let base = text.baseAddress,
-              let value = parseDecimal(base, count: text.count, nulTerminated: nulTerminated) else {
+              let value = parseDecimal(base, count: text.count, nulTerminated: nulTerminated, format: numberFormat) else {
             throw malformed(text)
         }
         if isInteger && !isWhole(value) { throw malformed(text) }
@@ -232,9 +235,12 @@ final class ColumnParser {
 
     /// What a value of this column must look like, for messages.
     var expectation: String {
+        // The marks are named when they are not the usual ones, so "37.5" refused under a
+        // decimal-comma schema says why.
+        let marks = numberFormat == .standard ? "" : " with \(numberFormat.description) (the schema's source.decimalSeparator\(numberFormat.groupingMark == 0 ? "" : " and source.groupingSeparator"))"
         switch column.kind {
-        case .continuous: return "a number"
-        case .integer: return "an integer"
+        case .continuous: return "a number" + marks
+        case .integer: return "an integer" + marks
         case .datetime: return "a datetime in the format \(quoted(column.effectiveDatetimeFormat))"
         case .categorical, .ordinal, .boolean: return "one of the categories"
         case .identifier: return "text"

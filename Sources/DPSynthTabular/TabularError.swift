@@ -42,6 +42,8 @@ public enum TabularError: Error, Equatable, CustomStringConvertible {
     case outputExists(path: String)
     case invalidSchema(source: String, reason: String)
     case invalidDataSource(specification: String, reason: String)
+    /// Several delimiters split every sampled line into the same number of fields.
+    case ambiguousDelimiter(source: String, candidates: [String])
 
     public var description: String {
         switch self {
@@ -51,6 +53,9 @@ public enum TabularError: Error, Equatable, CustomStringConvertible {
             return "\(path): cannot read the file (\(reason))"
         case .unwritableFile(let path, let reason):
             return "cannot write \(path): \(reason); nothing was written"
+        case .ambiguousDelimiter(let source, let candidates):
+            let named = candidates.map { $0 == "\t" ? "tab" : "'\($0)'" }.joined(separator: ", ")
+            return "\(source): the delimiter is ambiguous: \(named) each split every sampled line into the same number of fields; pass --delimiter with the one the file uses"
         case .emptyFile(let source):
             return "\(source): the file is empty; expected a header row and at least one record"
         case .headerOnly(let source):

@@ -178,7 +178,7 @@ struct FitRun {
             schema.columns[index].role = .label
         }
         if configuration.modelKind == .acgan && schema.labelColumnIndex == nil {
-            throw ValidationError("an AC-GAN needs a label column: mark one with \"role\": \"label\" in \(schemaPath) or pass --label COL (or use --model gan)")
+            throw ValidationError("an AC-GAN needs a label column: mark one with \"role\": \"label\" in \(schemaPath) or pass --label COL (or use --model gan: an unconditional GAN, whose audit has no prediction-utility section)")
         }
         source = try DataSource(specification: data, table: tableName, query: query)
         var table = try Table.read(source, schema: schema, threadCount: Engine.threadCount)

@@ -45,8 +45,14 @@ struct SchemaInferCommand: ParsableCommand {
     @Option(help: "The schema's name (default: the data file's name without extension).")
     var name: String?
 
-    @Option(help: "CSV field delimiter (one character).")
-    var delimiter: String = ","
+    @Option(help: "CSV field delimiter (one character; default: the one of ',' ';' tab '|' that splits every sampled line into the same number of fields).")
+    var delimiter: String?
+
+    @Option(help: "The decimal mark of numbers: '.' or ',' (default: ',' when the delimiter is not ',' and columns hold numbers such as '37,5', else '.').")
+    var decimalSeparator: DecimalSeparator?
+
+    @Option(help: "The mark grouping thousands: '.', ',', ' ' or \"'\" (default: '.' when the decimal mark is ',' and values such as '1.234,5' need it, else none).")
+    var groupingSeparator: GroupingSeparator?
 
     @Option(name: .customLong("missing"), parsing: .singleValue,
             help: "A token meaning 'missing' besides the empty field (repeatable; default: the empty field and the conventional NA, N/A, NaN, NULL, ? … that the data hold).")
@@ -62,17 +68,38 @@ struct SchemaInferCommand: ParsableCommand {
     var force = false
 
     func validate() throws {
-        guard delimiter.utf8.count == 1 else { throw ValidationError("--delimiter must be one character, found '\(delimiter)'") }
+        if let delimiter, delimiter.utf8.count != 1 {
+            throw ValidationError("--delimiter must be one character, found '\(delimiter)'")
+        }
+        if let groupingSeparator, groupingSeparator.rawValue == decimalSeparator?.rawValue {
+            throw ValidationError("--grouping-separator and --decimal-separator are both '\(groupingSeparator.rawValue)'")
+        }
     }
 
     func run() throws {
         let source = try input.source()
-        var format = SourceFormat(delimiter: delimiter, missingTokens: [""] + missingTokens.filter { !$0.isEmpty },
+        var chosenDelimiter = delimiter ?? ","
+        var sniffed = false
+        if delimiter == nil, case .csv(let url) = source {
+            chosenDelimiter = String(UnicodeScalar(try DelimiterSniffing.delimiter(of: url, source: input.data)))
+            sniffed = chosenDelimiter != ","
+        }
+        var format = SourceFormat(delimiter: chosenDelimiter, missingTokens: [""] + missingTokens.filter { !$0.isEmpty },
                                   trimWhitespace: trim)
         var table = try TextTable.read(source, format: format)
         var conventional: [(token: String, cells: Int)] = []
         if missingTokens.isEmpty {
             (table, format, conventional) = SchemaInference.treatingConventionalMissingTokensAsMissing(table, format: format)
+        }
+        var formatNotes: [String] = []
+        (format, formatNotes) = SchemaInference.choosingNumberFormat(table, format: format, declaredDecimal: decimalSeparator,
+                                                                     declaredGrouping: groupingSeparator)
+        if sniffed {
+            let named = chosenDelimiter == "\t" ? "tab" : "'\(chosenDelimiter)'"
+            let why = table.columnNames.count == 1
+                ? "the file has one column, and no line holds \(named), so a value such as '37,5' stays whole"
+                : "it splits every sampled line into the same number of fields"
+            formatNotes.insert("delimiter \(named) chosen (source.delimiter): \(why); pass --delimiter to choose another", at: 0)
         }
         let start = try sdv.map { path in
             try SDVMetadata.startingSchema(from: try Data(contentsOf: URL(fileURLWithPath: path)), source: path)
@@ -87,7 +114,7 @@ struct SchemaInferCommand: ParsableCommand {
             print("read as missing: " + conventional.map { "'\($0.token)' (\($0.cells) cells)" }.joined(separator: ", ")
                   + "; pass --missing TOKEN to choose the missing tokens yourself")
         }
-        let notes = SchemaInference.notes(for: table, schema: schema)
+        let notes = formatNotes + SchemaInference.notes(for: table, schema: schema)
         if !notes.isEmpty {
             print("check before fitting:")
             for note in notes { print("  \(note)") }
@@ -104,6 +131,9 @@ struct SchemaInferCommand: ParsableCommand {
         }
     }
 }
+
+extension DecimalSeparator: ExpressibleByArgument {}
+extension GroupingSeparator: ExpressibleByArgument {}
 
 struct SchemaCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

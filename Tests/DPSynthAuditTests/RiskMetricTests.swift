@@ -45,6 +45,67 @@ final class RiskMetricTests: XCTestCase {
         XCTAssertEqual(RiskEvaluation.percentile([0, 10], 5), 0.5, accuracy: 1e-15)
     }
 
+    /// The grouped, pruned search returns the very Doubles of the plain loop over every pair
+    /// (codes first, then the numbers in column order): coarse values so that ties and
+    /// duplicates abound, missing values, a constant column, unseen categories, no codes, no
+    /// numbers, an empty reference.
+    func testPrunedSearchEqualsThePlainLoopExactly() throws {
+        let random = SeededGenerator(seed: 11)
+        func pick<T>(_ values: [T]) -> T { values[Int(random.next() % UInt64(values.count))] }
+        func table(rows: Int, labels: [String?]) throws -> AuditTable {
+            try AuditTable(columns: [
+                AuditColumn(name: "x", values: .numeric((0..<rows).map { _ in pick([nil, 0, 1, 2, 2.5, 7, 40]) }, kind: .continuous)),
+                AuditColumn(name: "c", values: .categorical((0..<rows).map { _ in pick(labels) }, kind: .categorical)),
+                AuditColumn(name: "k", values: .numeric((0..<rows).map { _ in 3 }, kind: .integer)),
+                AuditColumn(name: "y", values: .numeric((0..<rows).map { _ in random.nextGaussian() }, kind: .continuous)),
+                AuditColumn(name: "d", values: .categorical((0..<rows).map { _ in pick(["p", "q"]) }, kind: .boolean)),
+            ])
+        }
+        let reference = try table(rows: 700, labels: [nil, "a", "b", "c"])
+        let queries = try table(rows: 300, labels: [nil, "a", "b", "unseen"])
+        for columns in [["x", "c", "k", "y", "d"], ["c", "d"], ["y", "x"], ["k"]] {
+            let ours = DistanceToClosestRecord(reference: reference, columns: columns).distances(from: queries)
+            XCTAssertEqual(ours, plainDistances(reference: reference, queries: queries, columns: columns), "\(columns)")
+        }
+        let empty = reference.rows([])
+        XCTAssertEqual(DistanceToClosestRecord(reference: empty, columns: ["x", "c"]).distances(from: queries),
+                       Array(repeating: .infinity, count: 300))
+    }
+
+    /// Every query row against every reference row, summed as the search sums: mismatching
+    /// codes (categories, and numbers of a constant reference column) first, then the numeric
+    /// terms in column order.
+    private func plainDistances(reference: AuditTable, queries: AuditTable, columns: [String]) -> [Double] {
+        var codeTerms: [(Int, Int) -> Bool] = []
+        var numericTerms: [(Int, Int) -> Double] = []
+        for name in columns {
+            switch (reference.column(named: name)?.values, queries.column(named: name)?.values) {
+            case (.numeric(let r, _)?, .numeric(let q, _)?):
+                let present = r.compactMap { $0 }
+                if let low = present.min(), let high = present.max(), high > low {
+                    let scale = { (value: Double?) in value.map { ($0 - low) / (high - low) } ?? 1e300 }
+                    numericTerms.append { i, j in min(abs(scale(q[i]) - scale(r[j])), 1) }
+                } else {
+                    codeTerms.append { i, j in q[i] != r[j] }
+                }
+            case (.categorical(let r, _)?, .categorical(let q, _)?):
+                codeTerms.append { i, j in q[i] != r[j] }
+            default:
+                XCTFail("column \(name)")
+            }
+        }
+        return (0..<queries.rowCount).map { i in
+            var best = Double.infinity
+            for j in 0..<reference.rowCount {
+                var sum = 0.0
+                for term in codeTerms where term(i, j) { sum += 1 }
+                for term in numericTerms { sum += term(i, j) }
+                best = min(best, sum)
+            }
+            return best / Double(columns.count)
+        }
+    }
+
     func gaussianTable(rows: Int, random: RandomSource) throws -> AuditTable {
         try AuditTable(columns: [
             AuditColumn(name: "a", values: .numeric((0..<rows).map { _ in random.nextGaussian() }, kind: .continuous)),

@@ -40,6 +40,18 @@ final class TextSummaryTests: XCTestCase {
             .contains("Privacy:  none (ε = ∞) — TabularGAN"))
     }
 
+    /// Without a label (or a holdout) the prediction line was left out, which reads like
+    /// nothing to report; it now says it was not measured and why.
+    func testAMissingPredictionSectionIsNamed() {
+        var report = Self.handMadeReport(guarantee: nil, secure: true)
+        report.tstr = nil
+        XCTAssertTrue(report.textSummary.contains("\nTSTR:     not measured: no label column (fit --label COL, or \"role\": \"label\" in the schema)\n"),
+                      report.textSummary)
+        report.dataset = DatasetDescription(name: "t", realRows: 548, syntheticRows: 548, holdoutRows: nil, columns: ["age"])
+        XCTAssertTrue(report.textSummary.contains("TSTR:     not measured: no holdout rows to test on (audit --holdout FILE or --holdout-fraction F)"),
+                      report.textSummary)
+    }
+
     /// A numeric label is predicted by ridge regression: the summary and the HTML table must
     /// not call it logistic regression (they did, from the enum's raw value).
     func testRegressionLabelNamesRidgeRegression() {

@@ -135,4 +135,48 @@ final class SchemaCommandTests: XCTestCase {
         XCTAssertEqual(audit.status, 0, audit.error)
         XCTAssertTrue(FileManager.default.fileExists(atPath: directory.appendingPathComponent("audit/report.html").path))
     }
+
+    /// A European export (BOM, CRLF, `;`, `37,5`, `1.234,5`, dotted dates) goes through infer
+    /// without flags, fit, sample and audit: the schema records the marks, the release is
+    /// written with `,` and `.`, the audit reads both, and the temperatures keep their scale.
+    func testAEuropeanExportGoesThroughInferFitSampleAndAudit() throws {
+        var text = "\u{FEFF}Fallnummer;Temperatur;Gewicht_g;Aufnahme;Verstorben\r\n"
+        for row in 0..<60 {
+            text += "\(5000 + 3 * row);\(36 + row % 3),\(row % 10);\(1 + row % 3).\(200 + row),\(row % 10);\(10 + row % 18).0\(1 + row % 9).2025;\(row % 4 == 0 ? "ja" : "nein")\r\n"
+        }
+        let data = try write("eu.csv", text)
+        let infer = try dpsynth(["schema", "infer", data, "-o", "eu.json"])
+        XCTAssertEqual(infer.status, 0, infer.error)
+        XCTAssertTrue(infer.output.contains("  delimiter ';' chosen (source.delimiter)"), infer.output)
+        XCTAssertTrue(infer.output.contains("  decimal mark ',' chosen (source.decimalSeparator): columns 'Temperatur' ('36,0'), 'Gewicht_g' ('1.200,0')"), infer.output)
+        XCTAssertTrue(infer.output.contains("Candidates: 'Verstorben' (binary); none was picked for you"), infer.output)
+        let fit = try dpsynth(["fit", data, "--schema", "eu.json", "--label", "Verstorben", "--epsilon", "1", "--delta", "1e-3",
+                               "--accept-data-bounds", "--epochs", "1", "--seed", "1", "--no-ledger", "-o", "m.dpsynth"])
+        XCTAssertEqual(fit.status, 0, fit.error)
+        let sample = try dpsynth(["sample", "m.dpsynth", "-n", "40", "--seed", "2", "-o", "s.csv"])
+        XCTAssertEqual(sample.status, 0, sample.error)
+        let released = try String(contentsOf: directory.appendingPathComponent("s.csv"), encoding: .utf8)
+        let lines = released.split(separator: "\n")
+        XCTAssertEqual(lines.first, "Fallnummer,Temperatur,Gewicht_g,Aufnahme,Verstorben")
+        for line in lines.dropFirst() {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            XCTAssertEqual(fields.count, 5, String(line))
+            let temperature = try XCTUnwrap(Double(fields[1]), String(line))
+            XCTAssertTrue((36...38.9).contains(temperature), String(line))
+            let weight = try XCTUnwrap(Double(fields[2]), String(line))
+            XCTAssertTrue((1200...3259.9).contains(weight), String(line))
+        }
+        let audit = try dpsynth(["audit", "--real", data, "--synthetic", "s.csv", "--schema", "eu.json", "--model", "m.dpsynth",
+                                 "--holdout-fraction", "0.3", "-o", "audit"])
+        XCTAssertEqual(audit.status, 0, audit.error)
+        XCTAssertTrue(audit.output.contains("TSTR:     'Verstorben'"), audit.output)
+
+        // The release read as the source format is refused with the mark named, not misread.
+        let misread = try dpsynth(["schema", "check", "s.csv", "--schema", "eu.json"])
+        XCTAssertNotEqual(misread.status, 0)
+        let ambiguous = try write("amb.csv", "a,b;c\n1,2;3\n")
+        let refused = try dpsynth(["schema", "infer", ambiguous, "-o", "amb.json"])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.error.contains("the delimiter is ambiguous: ',', ';'"), refused.error)
+    }
 }

@@ -110,13 +110,13 @@ final class SchemaInferenceEdgeCaseTests: XCTestCase {
         ])
         let numericLabel = try SchemaInference.infer(table, name: "t", label: "score")
         let notes = SchemaInference.notes(for: table, schema: numericLabel)
-        XCTAssertTrue(notes.contains("column 'weight': values such as '60,0' look like numbers with a decimal comma; dpsynth reads '.' decimals only, so it is identifier. Convert the file to use '.'"), "\(notes)")
+        XCTAssertTrue(notes.contains("column 'weight': values such as '60,0' look like numbers with a decimal comma, but the schema reads '.' decimals, so it is identifier. If ',' is the decimal mark, infer again with --decimal-separator ,"), "\(notes)")
         XCTAssertTrue(notes.contains("column 'site': one value only ('A'): nothing to learn; consider role \"drop\""), "\(notes)")
         XCTAssertTrue(notes.contains("column 'dose': one value only ('5'): nothing to learn; consider role \"drop\""), "\(notes)")
         XCTAssertTrue(notes.contains("label 'score' is integer: fit's default AC-GAN needs a categorical label, so fit with --model gan (the audit then reports R²), or make it categorical"), "\(notes)")
         let unlabelled = try SchemaInference.infer(table, name: "t")
         XCTAssertEqual(SchemaInference.notes(for: table, schema: unlabelled).last,
-                       "no label column: fit trains a plain GAN only with --model gan; pass --label COL (the outcome) for the default AC-GAN and the audit's train-on-synthetic scores")
+                       "no label column: fit's default AC-GAN refuses to run (fit --model gan trains an unconditional GAN instead), and the audit has no prediction-utility section (train on synthetic, test on real), only column shapes, pair trends and risk. No column looks like one (none is boolean or has 2–10 categories). Infer again with --label COL, or pass fit --label COL, for the outcome you mean")
         let manyClasses = self.table(["ward": (0..<200).map { "W\($0 % 60)" }, "x": (0..<200).map { String($0 % 3) }])
         let wards = try SchemaInference.infer(manyClasses, name: "t", label: "ward")
         XCTAssertTrue(SchemaInference.notes(for: manyClasses, schema: wards).contains("label 'ward' has 60 classes: the AC-GAN conditions on each; check that it is the outcome you mean"))
@@ -143,5 +143,64 @@ final class SchemaInferenceEdgeCaseTests: XCTestCase {
         XCTAssertTrue(notes.contains("column 'visit': dates such as '01/01/2020' were read day first (%d/%m/%Y); if the month comes first, set datetimeFormat to %m/%d/%Y"), "\(notes)")
         XCTAssertFalse(notes.contains { $0.hasPrefix("column 'uk'") }, "days above 12: not ambiguous")
         XCTAssertTrue(notes.contains("column 'x': 29 of 30 values are numbers, but not 'inf', so it is identifier. Correct those values or make them missing (--missing), then infer again"), "\(notes)")
+    }
+
+    /// Without a label, the notes named no column: the user had to know that the AC-GAN and
+    /// the prediction audit need one. They now name the binary and low-cardinality columns,
+    /// those named like an outcome first, with why, and pick none.
+    func testNoLabelNamesTheCandidatesAndPicksNone() throws {
+        let table = table([
+            "age": (0..<rows).map { String(30 + $0) },
+            "ward": (0..<rows).map { ["A", "B", "C"][$0 % 3] },
+            "sex": (0..<rows).map { $0 % 2 == 0 ? "F" : "M" },
+            "death_status": (0..<rows).map { $0 % 5 == 0 ? "yes" : "no" },
+            "code": (0..<rows).map { "K\($0 % 15)" },
+        ])
+        let schema = try SchemaInference.infer(table, name: "t")
+        XCTAssertNil(schema.labelColumnIndex)
+        XCTAssertEqual(SchemaInference.notes(for: table, schema: schema).last,
+                       "no label column: fit's default AC-GAN refuses to run (fit --model gan trains an unconditional GAN instead), and the audit has no prediction-utility section (train on synthetic, test on real), only column shapes, pair trends and risk. Candidates: 'death_status' (binary, named like an outcome), 'sex' (binary), 'ward' (categorical, 3 classes); none was picked for you. Infer again with --label COL, or pass fit --label COL, for the outcome you mean")
+    }
+
+    /// The 64 pixels of digits.csv (0–16 each) came out categorical, boolean or integer
+    /// depending on how many intensities each showed. Siblings (names equal but for their
+    /// digits) of whole numbers now share the integer kind and the family's bounds, and a note
+    /// says so; a family that already agrees, text siblings and declared kinds are left alone.
+    func testSiblingColumnsOfOneDomainGetOneKind() throws {
+        var columns: [String: [String?]] = [:]
+        for pixel in 0..<6 {
+            // Pixel 0 shows 0/1 only, pixels 1–2 six values, pixels 3–5 all seventeen.
+            let spread = pixel == 0 ? 2 : pixel < 3 ? 6 : 17
+            columns["px_\(pixel / 3)_\(pixel % 3)"] = (0..<rows).map { String(($0 * (pixel + 1)) % spread) }
+        }
+        columns["visit1"] = (0..<rows).map { String($0 % 3) }
+        columns["visit2"] = (0..<rows).map { String($0 % 4) }
+        columns["visit3"] = (0..<rows).map { String($0 % 2 + 1) }
+        columns["site1"] = (0..<rows).map { ["a", "b"][$0 % 2] }
+        columns["site2"] = (0..<rows).map { ["a", "b", "c"][$0 % 3] }
+        columns["site3"] = (0..<rows).map { ["b", "c"][$0 % 2] }
+        let table = table(columns)
+        let schema = try SchemaInference.infer(table, name: "t")
+        for pixel in 0..<6 {
+            let column = try column(schema, "px_\(pixel / 3)_\(pixel % 3)")
+            XCTAssertEqual(column.kind, .integer, column.name)
+            XCTAssertEqual(column.bounds?.min, 0)
+            XCTAssertEqual(column.bounds?.max, 16)
+            XCTAssertEqual(column.bounds?.provenance, .data)
+        }
+        XCTAssertEqual(try (1...3).map { try column(schema, "visit\($0)").kind }, [.categorical, .categorical, .categorical])
+        XCTAssertEqual(try (1...3).map { try column(schema, "site\($0)").kind }, [.categorical, .categorical, .categorical])
+        XCTAssertTrue(SchemaInference.notes(for: table, schema: schema).contains(
+            "columns px_#_# ('px_0_0' … 'px_1_2', 6 columns): whole numbers of one domain (0–16) that the distinct-count rule would have split between categorical, boolean and integer; all made integer with the family's bounds. If they are codes, declare them categorical"),
+            "\(SchemaInference.notes(for: table, schema: schema))")
+
+        // Kinds declared by a starting schema are kept.
+        var start = schema
+        start.columns = schema.columns.map { column in
+            var column = column
+            if column.name == "px_0_0" { column.kind = .boolean }
+            return column
+        }
+        XCTAssertEqual(try column(try SchemaInference.infer(table, name: "t", start: start), "px_0_0").kind, .boolean)
     }
 }

@@ -18,6 +18,11 @@ extension AuditReport {
             }
             lines.append("TSTR:     '\(tstr.label)': " + parts.joined(separator: "; ") + " — synthetic vs real training")
             lines += tstr.leakWarnings.map { "          " + $0 }
+        } else {
+            // Said, not left out: a reader must not take a missing line for a passed check.
+            lines.append(dataset.holdoutRows == nil
+                ? "TSTR:     not measured: no holdout rows to test on (audit --holdout FILE or --holdout-fraction F)"
+                : "TSTR:     not measured: no label column (fit --label COL, or \"role\": \"label\" in the schema)")
         }
         var risk = "Risk:     exact matches \(percent(self.risk.exactMatchShare))"
         if let holdoutShare = self.risk.exactMatchShareHoldout {

@@ -8,15 +8,27 @@ import Foundation
 /// - categorical: 0 if equal, else 1;
 /// - missing: 0 if both are missing, 1 if one is.
 ///
-/// The hot loop (every query row against every reference row: 40 million pairs for flchain)
-/// runs over packed buffers, categorical columns first so that a partial sum already above
-/// the best distance so far ends the row early (every term is ≥ 0), and splits the query
-/// rows over the cores.
+/// The search is exact and prunes what cannot win. The reference rows are grouped by their
+/// categorical codes (each distinct tuple once), and within a group sorted by their first
+/// numeric column. A query first scans the group of its own codes (so its best distance is
+/// small early), then every other group whose code mismatches, counted with an early exit,
+/// stay below the best so far. Within a group it walks outward from its own value of the
+/// first numeric column and stops on each side once that column alone lifts the partial sum
+/// to the best. Every distance it does finish is summed in the same order as the plain loop
+/// (code mismatches, then the numeric columns in order; adding non-negative terms never
+/// lowers a rounded sum), so the minimum is the same Double the plain loop finds, only
+/// sooner: a million-row audit spent most of its time here (docs/audit.md). Query rows are
+/// split over the cores.
 public struct DistanceToClosestRecord: Sendable {
-    /// Numeric values after `(x − min) / range`, so a distance is `min(|a − b|, 1)`.
+    /// Numeric values after `(x − min) / range`, so a distance is `min(|a − b|, 1)`; rows in
+    /// group order, sorted by the first numeric column within a group.
     private let referenceNumeric: [Double]
-    private let referenceCodes: [Int32]
-    private let referenceCount: Int
+    /// Each group's codes, `[groupCount, codeWidth]`.
+    private let groupCodes: [Int32]
+    /// Group g holds the reference rows `groupStarts[g]..<groupStarts[g + 1]`.
+    private let groupStarts: [Int]
+    /// The group of each distinct code tuple.
+    private let groupOfCodes: [[Int32]: Int]
     private let columnCount: Int
     private let layout: [ColumnLayout]
     private let numericWidth: Int
@@ -59,12 +71,42 @@ public struct DistanceToClosestRecord: Sendable {
             if case .codes(let name, _) = entry { return .codes(name: name, dictionary: dictionaries[index]) }
             return entry
         }
-        referenceNumeric = encoded.numeric
-        referenceCodes = encoded.codes
-        referenceCount = reference.rowCount
         columnCount = layout.count
         numericWidth = encoded.numericWidth
         codeWidth = encoded.codeWidth
+        (referenceNumeric, groupCodes, groupStarts, groupOfCodes) = DistanceToClosestRecord.grouped(
+            encoded.numeric, codes: encoded.codes, rowCount: reference.rowCount,
+            numericWidth: encoded.numericWidth, codeWidth: encoded.codeWidth)
+    }
+
+    /// Groups packed rows by their codes and sorts each group by its first numeric column.
+    private static func grouped(_ numeric: [Double], codes: [Int32], rowCount: Int, numericWidth: Int, codeWidth: Int)
+        -> (numeric: [Double], groupCodes: [Int32], groupStarts: [Int], groupOfCodes: [[Int32]: Int]) {
+        var groupOfCodes: [[Int32]: Int] = [:]
+        var groupOfRow = [Int](repeating: 0, count: rowCount)
+        var groupCodes: [Int32] = []
+        for row in 0..<rowCount {
+            let key = Array(codes[(row * codeWidth)..<((row + 1) * codeWidth)])
+            if let group = groupOfCodes[key] {
+                groupOfRow[row] = group
+            } else {
+                groupOfRow[row] = groupOfCodes.count
+                groupOfCodes[key] = groupOfCodes.count
+                groupCodes += key
+            }
+        }
+        let order = (0..<rowCount).sorted { a, b in
+            if groupOfRow[a] != groupOfRow[b] { return groupOfRow[a] < groupOfRow[b] }
+            return numericWidth > 0 && numeric[a * numericWidth] < numeric[b * numericWidth]
+        }
+        var sorted = [Double]()
+        sorted.reserveCapacity(numeric.count)
+        var groupStarts = [Int](repeating: rowCount, count: groupOfCodes.count + 1)
+        for (position, row) in order.enumerated().reversed() {
+            groupStarts[groupOfRow[row]] = position
+        }
+        for row in order { sorted += numeric[(row * numericWidth)..<((row + 1) * numericWidth)] }
+        return (sorted, groupCodes, groupStarts, groupOfCodes)
     }
 
     /// The DCR of every row of `queries` to the reference rows, in query order. Infinity when
@@ -80,40 +122,19 @@ public struct DistanceToClosestRecord: Sendable {
         var result = [Double](repeating: .infinity, count: count)
         let chunk = 64
         let chunkCount = (count + chunk - 1) / chunk
-        let numericWidth = self.numericWidth
-        let codeWidth = self.codeWidth
-        let referenceCount = self.referenceCount
         let columns = Double(columnCount)
         result.withUnsafeMutableBufferPointer { output in
             let output = output
             referenceNumeric.withUnsafeBufferPointer { referenceNumeric in
-                referenceCodes.withUnsafeBufferPointer { referenceCodes in
+                groupCodes.withUnsafeBufferPointer { groupCodes in
                     query.numeric.withUnsafeBufferPointer { queryNumeric in
                         query.codes.withUnsafeBufferPointer { queryCodes in
                             DispatchQueue.concurrentPerform(iterations: chunkCount) { chunkIndex in
                                 let end = Swift.min(count, (chunkIndex + 1) * chunk)
                                 for row in (chunkIndex * chunk)..<end {
-                                    let numericBase = row * numericWidth
-                                    let codeBase = row * codeWidth
-                                    var best = Double.infinity
-                                    for other in 0..<referenceCount {
-                                        var sum = 0.0
-                                        let otherCodes = other * codeWidth
-                                        for k in 0..<codeWidth where queryCodes[codeBase + k] != referenceCodes[otherCodes + k] {
-                                            sum += 1
-                                        }
-                                        if sum >= best { continue }
-                                        let otherNumeric = other * numericWidth
-                                        var k = 0
-                                        while k < numericWidth && sum < best {
-                                            sum += Swift.min(Swift.abs(queryNumeric[numericBase + k] - referenceNumeric[otherNumeric + k]), 1)
-                                            k += 1
-                                        }
-                                        if sum < best {
-                                            best = sum
-                                            if best == 0 { break }
-                                        }
-                                    }
+                                    let best = closest(numeric: queryNumeric.baseAddress.map { $0 + row * numericWidth },
+                                                       codes: queryCodes.baseAddress.map { $0 + row * codeWidth },
+                                                       referenceNumeric: referenceNumeric, groupCodes: groupCodes)
                                     output[row] = best / columns
                                 }
                             }
@@ -123,6 +144,73 @@ public struct DistanceToClosestRecord: Sendable {
             }
         }
         return result
+    }
+
+    /// The smallest sum of per-column distances from one packed query row to any reference
+    /// row (before dividing by the column count).
+    @inline(__always)
+    private func closest(numeric: UnsafePointer<Double>?, codes: UnsafePointer<Int32>?,
+                         referenceNumeric: UnsafeBufferPointer<Double>, groupCodes: UnsafeBufferPointer<Int32>) -> Double {
+        var best = Double.infinity
+        let codeWidth = self.codeWidth
+        let groupCount = groupStarts.count - 1
+        let own = codeWidth == 0 ? (groupCount > 0 ? 0 : nil)
+                                 : codes.flatMap { groupOfCodes[Array(UnsafeBufferPointer(start: $0, count: codeWidth))] }
+        if let own {
+            best = scan(group: own, mismatches: 0, best: best, numeric: numeric, referenceNumeric: referenceNumeric)
+        }
+        var group = 0
+        while group < groupCount && best > 0 {
+            defer { group += 1 }
+            if group == own { continue }
+            var mismatches = 0.0
+            let base = group * codeWidth
+            var k = 0
+            while k < codeWidth && mismatches < best {
+                if let codes, codes[k] != groupCodes[base + k] { mismatches += 1 }
+                k += 1
+            }
+            if mismatches >= best { continue }
+            best = scan(group: group, mismatches: mismatches, best: best, numeric: numeric, referenceNumeric: referenceNumeric)
+        }
+        return best
+    }
+
+    /// The best distance after the rows of `group`, whose codes differ from the query's in
+    /// `mismatches` columns: an outward walk from the query's first numeric value.
+    @inline(__always)
+    private func scan(group: Int, mismatches: Double, best: Double, numeric: UnsafePointer<Double>?,
+                      referenceNumeric: UnsafeBufferPointer<Double>) -> Double {
+        let width = numericWidth
+        guard width > 0, let numeric else { return Swift.min(best, mismatches) }
+        var best = best
+        let start = groupStarts[group], end = groupStarts[group + 1]
+        let first = numeric[0]
+        // The first row whose first numeric value is at least the query's.
+        var low = start, high = end
+        while low < high {
+            let middle = (low + high) / 2
+            if referenceNumeric[middle * width] < first { low = middle + 1 } else { high = middle }
+        }
+        /// The distance to one row, or nothing better than `best`.
+        @inline(__always) func visit(_ other: Int) -> Bool {
+            let base = other * width
+            var sum = mismatches + Swift.min(Swift.abs(first - referenceNumeric[base]), 1)
+            // Further along this side the first column alone keeps the sum at or above best.
+            if sum >= best { return false }
+            var k = 1
+            while k < width && sum < best {
+                sum += Swift.min(Swift.abs(numeric[k] - referenceNumeric[base + k]), 1)
+                k += 1
+            }
+            if sum < best { best = sum }
+            return true
+        }
+        var right = low
+        while right < end && best > 0 && visit(right) { right += 1 }
+        var left = low - 1
+        while left >= start && best > 0 && visit(left) { left -= 1 }
+        return best
     }
 
     /// Packs a table's rows: scaled numerics row-major `[n, numericWidth]`, codes `[n, codeWidth]`.

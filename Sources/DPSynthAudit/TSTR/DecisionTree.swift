@@ -21,13 +21,16 @@ struct DecisionTree {
     ///   - targets: class index (classification) or value (regression) per row.
     ///   - classCount: 0 for regression.
     ///   - sample: the rows to grow on (a bootstrap sample: repeats allowed).
+    ///   - ranks: for classification, each feature's `FeatureRanks` (the same for every
+    ///     tree of a forest); nil to sort at every node.
     init(columns: [[Double]], targets: [Double], classCount: Int, sample: [Int],
-         featuresPerSplit: Int, random: RandomSource) {
+         featuresPerSplit: Int, random: RandomSource, ranks: [FeatureRanks]? = nil) {
         outputCount = Swift.max(classCount, 1)
         var rows = sample
         var featureOrder = Array(columns.indices)
         var order: [(value: Double, target: Double)] = []
         order.reserveCapacity(rows.count)
+        var rankCounts: [Double] = []
         // Work list of (start, end) ranges of `rows`, with the node index they will fill.
         var work: [(start: Int, end: Int, node: Int)] = [(0, rows.count, appendNode())]
         while let (start, end, node) = work.popLast() {
@@ -51,6 +54,12 @@ struct DecisionTree {
                         guard let low = values.low else { continue }
                         split = twoValueSplit(column, low: low, high: values.high, rows: rows[start..<end],
                                               targets: targets, classCount: classCount)
+                    } else if classCount > 0, let ranks, case let counted = countedSplit(
+                        ranks[candidate], rows: rows[start..<end], targets: targets, classCount: classCount,
+                        counts: &rankCounts), counted != .unsuitable {
+                        // Few distinct values at this node: class counts per value instead of a sort.
+                        guard case .split(let score, let threshold) = counted else { continue }
+                        split = (score, threshold)
                     } else {
                         order.removeAll(keepingCapacity: true)
                         for row in rows[start..<end] { order.append((column[row], targets[row])) }
@@ -202,6 +211,100 @@ private func bestSplit(_ order: [(value: Double, target: Double)], classCount: I
         }
     }
     return best
+}
+
+/// One feature's values as ranks among its distinct values over the training rows, so that a
+/// node can count classes per value instead of sorting its rows.
+struct FeatureRanks: Sendable {
+    /// The distinct values, ascending.
+    let values: [Double]
+    /// Per training row, the index of its value in `values`.
+    let ranks: [Int32]
+
+    init(_ column: [Double]) {
+        var distinct = column.sorted()
+        var kept = 0
+        for value in distinct where kept == 0 || value != distinct[kept - 1] {
+            distinct[kept] = value
+            kept += 1
+        }
+        distinct.removeLast(distinct.count - kept)
+        values = distinct
+        ranks = column.map { value in
+            var low = 0, high = distinct.count
+            while low < high {
+                let middle = (low + high) / 2
+                if distinct[middle] < value { low = middle + 1 } else { high = middle }
+            }
+            return Int32(low)
+        }
+    }
+}
+
+/// `bestSplit` for classes from class counts per distinct value, when the values present at
+/// the node span at most twice its row count of ranks (else `.unsuitable`: sort instead). The
+/// scan visits the same boundaries in the same order with the same whole-number counts, so
+/// the scores, the threshold and the ties are those of the sort-and-scan. `counts` is scratch space, left zeroed.
+private func countedSplit(_ feature: FeatureRanks, rows: ArraySlice<Int>, targets: [Double], classCount: Int,
+                          counts: inout [Double]) -> CountedSplit {
+    guard let first = rows.first else { return .unsuitable }
+    var lowest = feature.ranks[first], highest = lowest
+    for row in rows {
+        let rank = feature.ranks[row]
+        lowest = Swift.min(lowest, rank)
+        highest = Swift.max(highest, rank)
+    }
+    let span = Int(highest - lowest) + 1
+    guard span <= 2 * rows.count else { return .unsuitable }
+    if lowest == highest { return .constant }
+    if counts.count < span * classCount { counts = [Double](repeating: 0, count: span * classCount) }
+    var rightCounts = [Double](repeating: 0, count: classCount)
+    for row in rows {
+        let k = Int(targets[row])
+        counts[Int(feature.ranks[row] - lowest) * classCount + k] += 1
+        rightCounts[k] += 1
+    }
+    let n = rows.count
+    var leftCounts = [Double](repeating: 0, count: classCount)
+    var leftSquares = 0.0
+    var rightSquares = rightCounts.reduce(0) { $0 + $1 * $1 }
+    var best: (score: Double, threshold: Double)? = nil
+    var seen = 0
+    var previous: Int?
+    for offset in 0..<span {
+        var present = 0.0
+        for k in 0..<classCount { present += counts[offset * classCount + k] }
+        guard present > 0 else { continue }
+        if let previous {
+            // The boundary between the previous value present and this one, after `seen` rows.
+            let score = leftSquares / Double(seen) + rightSquares / Double(n - seen)
+            if score > (best?.score ?? -Double.infinity) {
+                best = (score, midpoint(feature.values[Int(lowest) + previous], feature.values[Int(lowest) + offset]))
+            }
+        }
+        for k in 0..<classCount {
+            let c = counts[offset * classCount + k]
+            // Σ n_k² after adding c rows of class k one by one, as bestSplit adds them: exact.
+            leftSquares += 2 * leftCounts[k] * c + c * c
+            leftCounts[k] += c
+            rightSquares -= 2 * rightCounts[k] * c - c * c
+            rightCounts[k] -= c
+            counts[offset * classCount + k] = 0
+        }
+        seen += Int(present)
+        previous = offset
+    }
+    guard let best else { return .constant }
+    return .split(score: best.score, threshold: best.threshold)
+}
+
+/// What `countedSplit` found.
+private enum CountedSplit: Equatable {
+    /// Too many distinct values for the rows: sort instead.
+    case unsuitable
+    /// One value at the node: no split.
+    case constant
+    case split(score: Double, threshold: Double)
 }
 
 /// Halfway between two neighbouring values, kept strictly below the upper one.

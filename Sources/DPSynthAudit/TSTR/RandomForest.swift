@@ -17,25 +17,37 @@ struct RandomForest {
         var columns = [[Double]](repeating: [Double](repeating: 0, count: n), count: width)
         for row in 0..<n { for j in 0..<width { columns[j][row] = features[row * width + j] } }
         let featuresPerSplit = classCount > 0 ? Swift.max(1, Int(Double(width).squareRoot())) : Swift.max(1, width)
+        // Classes are counted per distinct value where a node has few (the same splits as sorting).
+        let ranks = classCount > 0 ? columns.map(FeatureRanks.init) : nil
         let grown = TreeSlots(count: treeCount)
         DispatchQueue.concurrentPerform(iterations: treeCount) { index in
             let random = SeededGenerator(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(index + 1))
             let sample = (0..<n).map { _ in Int(random.next() % UInt64(n)) }
             grown.store(DecisionTree(columns: columns, targets: targets, classCount: classCount,
-                                     sample: sample, featuresPerSplit: featuresPerSplit, random: random),
+                                     sample: sample, featuresPerSplit: featuresPerSplit, random: random, ranks: ranks),
                         at: index)
         }
         trees = grown.trees()
     }
 
     /// Classes: shares row-major `[n, classCount]`; regression: the mean prediction per row.
+    /// Blocks of rows are split over the cores; within a block each tree walks every row (its
+    /// nodes stay in cache), and each row adds its trees' values in tree order, so the sums do
+    /// not depend on the split.
     func predict(_ features: [Double], rowCount n: Int, width: Int) -> [Double] {
         let outputs = Swift.max(classCount, 1)
         var result = [Double](repeating: 0, count: n * outputs)
-        for tree in trees {
-            for row in 0..<n {
-                let offset = tree.leaf(for: features, offset: row * width)
-                for k in 0..<outputs { result[row * outputs + k] += tree.leafValues[offset + k] }
+        let block = 8_192
+        result.withUnsafeMutableBufferPointer { result in
+            let result = result
+            DispatchQueue.concurrentPerform(iterations: (n + block - 1) / block) { blockIndex in
+                let rows = (blockIndex * block)..<Swift.min(n, (blockIndex + 1) * block)
+                for tree in trees {
+                    for row in rows {
+                        let offset = tree.leaf(for: features, offset: row * width)
+                        for k in 0..<outputs { result[row * outputs + k] += tree.leafValues[offset + k] }
+                    }
+                }
             }
         }
         let scale = 1 / Double(Swift.max(trees.count, 1))

@@ -4,17 +4,52 @@ import Glibc
 import Darwin
 #endif
 
+/// How numbers are written in a text source: the decimal mark and, optionally, the mark that
+/// groups the digits of the whole part by thousands (`1.234,5` in Germany, `1 234,5` in France,
+/// `1'234.5` in Switzerland). The bytes the fast parser compares against; built once per column
+/// from the schema's `SourceFormat`.
+public struct NumberFormat: Equatable, Sendable {
+    /// The byte between the whole and the fractional digits.
+    public let decimalMark: UInt8
+    /// The byte between groups of three whole digits, or 0 when digits are not grouped.
+    public let groupingMark: UInt8
+
+    /// `.` decimals, no grouping: what `sample` writes and what most tools read.
+    public static let standard = NumberFormat(decimalMark: UInt8(ascii: "."), groupingMark: 0)
+
+    public init(decimalMark: UInt8, groupingMark: UInt8) {
+        self.decimalMark = decimalMark
+        self.groupingMark = groupingMark
+    }
+
+    public init(_ source: SourceFormat) {
+        self.init(decimalMark: source.decimalSeparator.byte, groupingMark: source.groupingSeparator?.byte ?? 0)
+    }
+
+    /// "',' as decimal mark and '.' grouping thousands", for messages.
+    public var description: String {
+        let decimal = "'\(Character(Unicode.Scalar(decimalMark)))' as decimal mark"
+        guard groupingMark != 0 else { return decimal }
+        return decimal + " and '\(Character(Unicode.Scalar(groupingMark)))' grouping thousands"
+    }
+}
+
 /// Decimal text to Double, correctly rounded.
 ///
-/// Accepts `[+-]digits[.digits][(e|E)[+-]digits]` only (no "inf", "nan", hex or spaces),
-/// so a value either is a finite number or is reported as malformed. Most values take
-/// Clinger's fast path: a significand below 2^53 and a power of ten at most 10^22 are both
-/// exact Doubles, so one IEEE multiplication or division rounds correctly (W. D. Clinger,
-/// "How to read floating point numbers accurately", PLDI 1990). Anything else goes to
-/// `strtod`, which rounds correctly too; `text` must then be followed by a NUL byte in memory
-/// (the CSV batch stores one after every field), or `nulTerminated` must be false.
+/// Accepts `[+-]digits[<mark>digits][(e|E)[+-]digits]` only, with `format.decimalMark` as the
+/// mark (no "inf", "nan", hex or spaces), so a value either is a finite number or is reported
+/// as malformed. When `format.groupingMark` is set, the whole digits may be grouped by it:
+/// one to three digits (not starting with 0), then groups of exactly three (`1.234.567,5`);
+/// anything else with the mark in it is malformed, so `1.5` under `.` grouping is an error,
+/// never 15. Most values take Clinger's fast path: a significand below 2^53 and a power of ten
+/// at most 10^22 are both exact Doubles, so one IEEE multiplication or division rounds
+/// correctly (W. D. Clinger, "How to read floating point numbers accurately", PLDI 1990).
+/// Anything else goes to `strtod`, which rounds correctly too; `text` must then be followed
+/// by a NUL byte in memory (the CSV batch stores one after every field), or `nulTerminated`
+/// must be false. A value in another format than `.`/no grouping is copied in `.` form first.
 @inline(__always)
-func parseDecimal(_ text: UnsafePointer<UInt8>, count: Int, nulTerminated: Bool) -> Double? {
+func parseDecimal(_ text: UnsafePointer<UInt8>, count: Int, nulTerminated: Bool,
+                  format: NumberFormat = .standard) -> Double? {
     var index = 0
     var negative = false
     if index < count && (text[index] == UInt8(ascii: "-") || text[index] == UInt8(ascii: "+")) {
@@ -25,13 +60,27 @@ func parseDecimal(_ text: UnsafePointer<UInt8>, count: Int, nulTerminated: Bool)
     var significantDigits = 0
     var digitCount = 0
     var fractionDigits = 0
-    while index < count, case let d = text[index] &- 48, d < 10 {
-        if significand != 0 || d != 0 { significantDigits += 1 }
-        if significantDigits <= 19 { significand = significand &* 10 &+ UInt64(d) } else { fractionDigits -= 1 }
-        digitCount += 1
+    // Digits since the last grouping mark (or the start); whether a mark has been seen.
+    var groupDigits = 0
+    var grouped = false
+    while index < count {
+        let d = text[index] &- 48
+        if d < 10 {
+            if significand != 0 || d != 0 { significantDigits += 1 }
+            if significantDigits <= 19 { significand = significand &* 10 &+ UInt64(d) } else { fractionDigits -= 1 }
+            digitCount += 1
+            groupDigits += 1
+        } else if format.groupingMark != 0 && text[index] == format.groupingMark
+                    && (grouped ? groupDigits == 3 : groupDigits >= 1 && groupDigits <= 3 && significand != 0) {
+            grouped = true
+            groupDigits = 0
+        } else {
+            break
+        }
         index += 1
     }
-    if index < count && text[index] == UInt8(ascii: ".") {
+    if grouped && groupDigits != 3 { return nil }
+    if index < count && text[index] == format.decimalMark {
         index += 1
         while index < count, case let d = text[index] &- 48, d < 10 {
             if significand != 0 || d != 0 { significantDigits += 1 }
@@ -69,11 +118,17 @@ func parseDecimal(_ text: UnsafePointer<UInt8>, count: Int, nulTerminated: Bool)
         return negative ? -magnitude : magnitude
     }
     let value: Double
-    if nulTerminated {
+    if nulTerminated && format == .standard {
         value = text.withMemoryRebound(to: CChar.self, capacity: count + 1) { strtod($0, nil) }
     } else {
-        var copy = [CChar](repeating: 0, count: count + 1)
-        for i in 0..<count { copy[i] = CChar(bitPattern: text[i]) }
+        // The text in strtod's own form: `.` as the mark, grouping marks left out. The grammar
+        // was checked above, so every grouping byte sits among the whole digits.
+        var copy = [CChar]()
+        copy.reserveCapacity(count + 1)
+        for i in 0..<count where format.groupingMark == 0 || text[i] != format.groupingMark {
+            copy.append(text[i] == format.decimalMark ? CChar(UInt8(ascii: ".")) : CChar(bitPattern: text[i]))
+        }
+        copy.append(0)
         value = strtod(copy, nil)
     }
     return value.isFinite ? value : nil
@@ -87,11 +142,11 @@ private let exactPowersOfTen: [Double] = (0...22).map { exponent in
 }
 
 /// Parses a Swift string as a decimal number with the same grammar.
-func parseDecimal(_ text: String) -> Double? {
+func parseDecimal(_ text: String, format: NumberFormat = .standard) -> Double? {
     var text = text
     return text.withUTF8 { buffer in
         guard let base = buffer.baseAddress else { return nil }
-        return parseDecimal(base, count: buffer.count, nulTerminated: false)
+        return parseDecimal(base, count: buffer.count, nulTerminated: false, format: format)
     }
 }
 

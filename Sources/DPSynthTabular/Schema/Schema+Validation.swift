@@ -45,6 +45,9 @@ extension Schema {
               delimiter != UInt8(ascii: "\""), delimiter != UInt8(ascii: "\n"), delimiter != UInt8(ascii: "\r") else {
             throw fail("source.delimiter must be one ASCII character other than a quote or a newline, found \(quoted(self.source.delimiter))")
         }
+        if let grouping = self.source.groupingSeparator, grouping.rawValue == self.source.decimalSeparator.rawValue {
+            throw fail("source.groupingSeparator and source.decimalSeparator are both \(quoted(grouping.rawValue)); a number needs two different marks")
+        }
         guard !columns.isEmpty else { throw fail("the schema has no columns") }
         var seen: [String: Int] = [:]
         for (index, column) in columns.enumerated() {

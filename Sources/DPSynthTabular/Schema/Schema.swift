@@ -60,16 +60,29 @@ public struct SourceFormat: Codable, Equatable, Sendable {
     public var trimWhitespace: Bool
     /// What to do with a value outside a column's category list.
     public var unknownCategory: UnknownCategoryPolicy
+    /// The decimal mark of every continuous and integer column: `.` by default, `,` in
+    /// exports from a German, French or Italian Excel or EHR (`37,5`). Bounds in the schema
+    /// stay JSON numbers; a release is always written with `.` (`Schema.released`).
+    public var decimalSeparator: DecimalSeparator
+    /// The mark grouping whole digits by thousands (`1.234,5`), or nil when numbers are not
+    /// grouped. Only groups of exactly three digits are read, so a value that does not fit is
+    /// an error rather than a number off by a power of ten.
+    public var groupingSeparator: GroupingSeparator?
 
     public init(delimiter: String = ",", missingTokens: [String] = [""], trimWhitespace: Bool = false,
-                unknownCategory: UnknownCategoryPolicy = .error) {
+                unknownCategory: UnknownCategoryPolicy = .error, decimalSeparator: DecimalSeparator = .point,
+                groupingSeparator: GroupingSeparator? = nil) {
         self.delimiter = delimiter
         self.missingTokens = missingTokens
         self.trimWhitespace = trimWhitespace
         self.unknownCategory = unknownCategory
+        self.decimalSeparator = decimalSeparator
+        self.groupingSeparator = groupingSeparator
     }
 
-    enum CodingKeys: String, CodingKey { case delimiter, missingTokens, trimWhitespace, unknownCategory }
+    enum CodingKeys: String, CodingKey {
+        case delimiter, missingTokens, trimWhitespace, unknownCategory, decimalSeparator, groupingSeparator
+    }
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -77,7 +90,40 @@ public struct SourceFormat: Codable, Equatable, Sendable {
         missingTokens = try container.decodeIfPresent([String].self, forKey: .missingTokens) ?? [""]
         trimWhitespace = try container.decodeIfPresent(Bool.self, forKey: .trimWhitespace) ?? false
         unknownCategory = try container.decodeIfPresent(UnknownCategoryPolicy.self, forKey: .unknownCategory) ?? .error
+        decimalSeparator = try container.decodeIfPresent(DecimalSeparator.self, forKey: .decimalSeparator) ?? .point
+        groupingSeparator = try container.decodeIfPresent(GroupingSeparator.self, forKey: .groupingSeparator)
     }
+
+    /// Writes the number format only when it is not the default, so schemas and model files
+    /// of `.`-decimal tables stay as they were.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(delimiter, forKey: .delimiter)
+        try container.encode(missingTokens, forKey: .missingTokens)
+        try container.encode(trimWhitespace, forKey: .trimWhitespace)
+        try container.encode(unknownCategory, forKey: .unknownCategory)
+        if decimalSeparator != .point { try container.encode(decimalSeparator, forKey: .decimalSeparator) }
+        try container.encodeIfPresent(groupingSeparator, forKey: .groupingSeparator)
+    }
+}
+
+/// The mark between the whole and the fractional digits of a number.
+public enum DecimalSeparator: String, Codable, CaseIterable, Sendable {
+    case point = "."
+    case comma = ","
+
+    var byte: UInt8 { rawValue.utf8.first ?? UInt8(ascii: ".") }
+}
+
+/// The mark between groups of three whole digits (`1.234.567` in Germany, `1 234 567` in
+/// France, `1'234'567` in Switzerland, `1,234,567` in English-speaking countries).
+public enum GroupingSeparator: String, Codable, CaseIterable, Sendable {
+    case point = "."
+    case comma = ","
+    case space = " "
+    case apostrophe = "'"
+
+    var byte: UInt8 { rawValue.utf8.first ?? 0 }
 }
 
 /// One column of a schema.

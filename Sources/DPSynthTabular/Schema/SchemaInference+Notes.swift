@@ -49,13 +49,14 @@ extension SchemaInference {
                present.allSatisfy({ $0.first == " " || $0.last == " " || $0.first == "\t" || $0.last == "\t" }) {
                 spaced.append(column.name)
             }
-            if present.allSatisfy(looksLikeDecimalComma) {
-                notes.append("\(quotedName): values such as '\(present[0])' look like numbers with a decimal comma; dpsynth reads '.' decimals only, so it is \(column.kind.rawValue). Convert the file to use '.'")
+            if schema.source.decimalSeparator == .point, present.allSatisfy(looksLikeDecimalComma) {
+                notes.append("\(quotedName): values such as '\(present[0])' look like numbers with a decimal comma, but the schema reads '.' decimals, so it is \(column.kind.rawValue). If ',' is the decimal mark, infer again with --decimal-separator ,")
                 continue
             }
-            let numbers = column.kind.isNumeric ? present.count : present.reduce(0) { $0 + (parseDecimal($1) == nil ? 0 : 1) }
+            let numberFormat = NumberFormat(schema.source)
+            let numbers = column.kind.isNumeric ? present.count : present.reduce(0) { $0 + (parseDecimal($1, format: numberFormat) == nil ? 0 : 1) }
             if numbers < present.count, numbers * 10 >= present.count * 9 {
-                let others = Array(Set(present.filter { parseDecimal($0) == nil })).sorted()
+                let others = Array(Set(present.filter { parseDecimal($0, format: numberFormat) == nil })).sorted()
                 notes.append("\(quotedName): \(numbers) of \(present.count) values are numbers, but not \(others.prefix(3).map { "'\($0)'" }.joined(separator: ", "))\(others.count > 3 ? ", …" : ""), so it is \(column.kind.rawValue). Correct those values or make them missing (--missing), then infer again")
             }
             if column.kind == .datetime, let pattern = column.datetimeFormat, let swapped = swappedDatetimePatterns[pattern],
@@ -77,6 +78,7 @@ extension SchemaInference {
                 notes.append("\(quotedName): one value only ('\(present[0])'): nothing to learn; consider role \"drop\"")
             }
         }
+        notes += siblingNotes(schema)
         if !spaced.isEmpty {
             notes.append("every value of \(spaced.count) column\(spaced.count == 1 ? "" : "s") (\(spaced.prefix(3).map { "'\($0)'" }.joined(separator: ", "))\(spaced.count > 3 ? ", …" : "")) starts or ends with a space; pass --trim to strip them")
         }
@@ -87,9 +89,36 @@ extension SchemaInference {
                 notes.append("label '\(label.name)' has \(label.categoryLabels.count) classes: the AC-GAN conditions on each; check that it is the outcome you mean")
             }
         } else {
-            notes.append("no label column: fit trains a plain GAN only with --model gan; pass --label COL (the outcome) for the default AC-GAN and the audit's train-on-synthetic scores")
+            let candidates = labelCandidates(schema)
+            let named = candidates.isEmpty
+                ? "No column looks like one (none is boolean or has 2–\(maximumLabelCandidateClasses) categories)"
+                : "Candidates: " + candidates.map { "'\($0.name)' (\($0.why))" }.joined(separator: ", ") + "; none was picked for you"
+            notes.append("no label column: fit's default AC-GAN refuses to run (fit --model gan trains an unconditional GAN instead), and the audit has no prediction-utility section (train on synthetic, test on real), only column shapes, pair trends and risk. \(named). Infer again with --label COL, or pass fit --label COL, for the outcome you mean")
         }
         return notes
+    }
+
+    /// Label-candidate columns hold at most this many classes.
+    static let maximumLabelCandidateClasses = 10
+
+    /// Last words of a column name that usually mark an outcome.
+    static let outcomeWords: Set<String> = ["label", "target", "class", "outcome", "status", "death", "died", "dead",
+                                             "survived", "diagnosis", "event", "response", "result", "y", "income"]
+
+    /// Modelled boolean or categorical columns with 2 to `maximumLabelCandidateClasses`
+    /// classes, the ones named like an outcome first, each with why it qualifies: what the
+    /// AC-GAN can condition on and the audit can predict. A hint to read, never a choice.
+    static func labelCandidates(_ schema: Schema) -> [(name: String, why: String)] {
+        var candidates: [(name: String, why: String, named: Bool)] = []
+        for column in schema.columns where column.isModelled && column.kind.isCategorical {
+            let classes = column.categoryLabels.count
+            guard classes >= 2, classes <= maximumLabelCandidateClasses else { continue }
+            let named = nameWords(column.name).last.map { outcomeWords.contains($0) } ?? false
+            let shape = column.kind == .boolean || classes == 2 ? "binary" : "\(column.kind.rawValue), \(classes) classes"
+            candidates.append((column.name, shape + (named ? ", named like an outcome" : ""), named))
+        }
+        return candidates.enumerated().sorted { ($0.element.named ? 0 : 1, $0.offset) < ($1.element.named ? 0 : 1, $1.offset) }
+            .map { ($0.element.name, $0.element.why) }
     }
 
     /// Category lists longer than this get a note.

@@ -40,7 +40,7 @@ public enum SchemaInference {
         for (index, columnName) in table.columnNames.enumerated() {
             let declared = start?.columns.first { $0.name == columnName }
             var column = inferColumn(name: columnName, values: table.columns[index], kind: declared?.kind,
-                                     datetimeFormat: declared?.datetimeFormat)
+                                     datetimeFormat: declared?.datetimeFormat, numberFormat: NumberFormat(format))
             if let declared {
                 column.role = declared.role
                 column.description = declared.description ?? column.description
@@ -48,6 +48,8 @@ public enum SchemaInference {
             if columnName == label { column.role = .label }
             columns.append(column)
         }
+        let declaredNames = Set(start?.columns.map(\.name) ?? [])
+        columns = unifyingSiblingKinds(columns, table: table, numberFormat: NumberFormat(format), declared: declaredNames)
         let schema = Schema(name: name, description: "Inferred by dpsynth schema infer from \(table.source); every bound and category list marked \"data\" was read off the data: declare it public only if it is known without the data, or pay for it with --schema-epsilon.",
                             source: format, columns: columns)
         try schema.validate(source: "inferred schema")
@@ -55,7 +57,8 @@ public enum SchemaInference {
     }
 
     static func inferColumn(name: String, values: [String?], kind declaredKind: ColumnKind?,
-                            datetimeFormat declaredFormat: String? = nil) -> ColumnSchema {
+                            datetimeFormat declaredFormat: String? = nil,
+                            numberFormat: NumberFormat = .standard) -> ColumnSchema {
         let present = values.compactMap { $0 }
         let nullable = present.count < values.count
         if present.isEmpty && declaredKind == nil {
@@ -63,7 +66,7 @@ public enum SchemaInference {
                                 description: "every value is missing: nothing to model or release, so the column is dropped (kind identifier only so that any value a later file holds still reads)")
         }
         let distinct = Set(present)
-        let numbers = present.compactMap(parseDecimal)
+        let numbers = present.compactMap { parseDecimal($0, format: numberFormat) }
         let allNumeric = !present.isEmpty && numbers.count == present.count
         let allWhole = allNumeric && numbers.allSatisfy { $0 == $0.rounded() && abs($0) < 1e15 }
         let allDistinct = !nullable && distinct.count == values.count && values.count > 1
@@ -104,7 +107,7 @@ public enum SchemaInference {
             let low = numbers.min() ?? 0, high = numbers.max() ?? 0
             column.bounds = Bounds(min: low, max: high, provenance: .data, reason: "minimum and maximum of the data")
             if kind == .continuous {
-                column.decimals = min(present.map(decimalPlaces).max() ?? 0, 6)
+                column.decimals = min(present.map { decimalPlaces($0, mark: numberFormat.decimalMark) }.max() ?? 0, 6)
             }
         case .datetime:
             let pattern = declaredFormat ?? foundDatetimePattern ?? datetimePattern(for: present) ?? "%Y-%m-%d"
@@ -116,7 +119,7 @@ public enum SchemaInference {
         case .categorical, .ordinal:
             let sorted: [String]
             if allNumeric {
-                sorted = distinct.sorted { (parseDecimal($0) ?? 0) < (parseDecimal($1) ?? 0) }
+                sorted = distinct.sorted { (parseDecimal($0, format: numberFormat) ?? 0) < (parseDecimal($1, format: numberFormat) ?? 0) }
             } else {
                 sorted = distinct.sorted()
             }
@@ -188,9 +191,10 @@ public enum SchemaInference {
         return nil
     }
 
-    /// Digits after the decimal point (0 for exponent notation).
-    static func decimalPlaces(_ text: String) -> Int {
-        guard !text.contains("e"), !text.contains("E"), let dot = text.firstIndex(of: ".") else { return 0 }
+    /// Digits after the decimal mark (0 for exponent notation).
+    static func decimalPlaces(_ text: String, mark: UInt8 = UInt8(ascii: ".")) -> Int {
+        guard !text.contains("e"), !text.contains("E"),
+              let dot = text.firstIndex(of: Character(Unicode.Scalar(mark))) else { return 0 }
         return text.distance(from: text.index(after: dot), to: text.endIndex)
     }
 }

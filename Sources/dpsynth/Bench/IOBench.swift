@@ -30,6 +30,13 @@ enum IOBench: BenchSuite {
             try writeBenchFile(rows: rows, to: url)
         }
         let bytes = Double((try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? 0)
+        // The same rows as a European export (`;`, decimal commas): the decimal-mark path.
+        let europeanURL = directory.appendingPathComponent("mixed-european.csv")
+        try writeEuropeanCopy(of: url, to: europeanURL)
+        var europeanSchema = benchSchema
+        europeanSchema.source = SourceFormat(delimiter: ";", decimalSeparator: .comma)
+        let europeanEncoder = try TableEncoder(schema: europeanSchema)
+        var europeanSeconds: [Double] = [], europeanCPUSeconds: [Double] = []
 
         let encoder = try TableEncoder(schema: benchSchema)
         var table = BenchTable(columns: ["reader", "rows", "MB", "seconds", "CPU seconds", "rows/s", "MB/s", "peak RSS MB", "matrix MB", "peak/matrix"])
@@ -53,6 +60,14 @@ enum IOBench: BenchSuite {
                 matrixBytes = Double(matrix.values.count * MemoryLayout<Float>.size)
                 precondition(matrix.rowCount == rows, "read \(matrix.rowCount) rows of \(rows)")
             }
+            let europeanThreads = threadCounts[threadCounts.count - 1]
+            options.progress("dpsynth read + encode of the ';' / decimal-comma copy on \(europeanThreads) threads, run \(repetition + 1) of \(repetitions)")
+            let start = DispatchTime.now().uptimeNanoseconds
+            let cpuStart = processCPUSeconds()
+            let (matrix, _) = try europeanEncoder.encode(.csv(europeanURL), threadCount: europeanThreads)
+            europeanSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            europeanCPUSeconds.append(processCPUSeconds() - cpuStart)
+            precondition(matrix.rowCount == rows, "read \(matrix.rowCount) rows of \(rows)")
             options.progress("pandas.read_csv on the same file, run \(repetition + 1) of \(repetitions)")
             if let run = runPandas(on: url) { pandasRuns.append(run) }
         }
@@ -65,6 +80,11 @@ enum IOBench: BenchSuite {
                           .number(Double(rows) / time), .number(bytes / 1e6 / time), .number(peak / 1e6),
                           .number(matrixBytes / 1e6), .number(peak / matrixBytes)])
         }
+        let europeanTime = median(europeanSeconds)
+        table.append([.text("dpsynth, ';' and decimal ',' (\(threadCounts[threadCounts.count - 1]) threads)"), .integer(rows),
+                      .number(bytes / 1e6), .number(europeanTime), .number(median(europeanCPUSeconds)),
+                      .number(Double(rows) / europeanTime), .number(bytes / 1e6 / europeanTime), .number(peak / 1e6),
+                      .number(matrixBytes / 1e6), .number(peak / matrixBytes)])
         if let first = pandasRuns.first {
             let time = median(pandasRuns.map(\.seconds))
             table.append([.text("pandas.read_csv (\(first.version))"), .integer(first.rows), .number(bytes / 1e6),
@@ -147,6 +167,19 @@ enum IOBench: BenchSuite {
                 fields.append(label(19))
                 output.write(fields.joined(separator: ","))
                 output.write(byte: 0x0A)
+            }
+        }
+    }
+
+    /// Copies the benchmark file with `;` for `,` and `,` for `.`: its only commas are
+    /// delimiters and its only points decimal marks. Streamed, so the copy adds no peak memory.
+    static func writeEuropeanCopy(of source: URL, to url: URL) throws {
+        guard let input = FileHandle(forReadingAtPath: source.path) else { throw TabularError.fileNotFound(path: source.path) }
+        defer { try? input.close() }
+        try AtomicFile.write(to: url, overwrite: true) { output in
+            while case let chunk = input.readData(ofLength: 1 << 20), !chunk.isEmpty {
+                let translated = chunk.map { $0 == UInt8(ascii: ",") ? UInt8(ascii: ";") : $0 == UInt8(ascii: ".") ? UInt8(ascii: ",") : $0 }
+                translated.withUnsafeBytes { output.write($0) }
             }
         }
     }
