@@ -7,16 +7,6 @@ import Darwin
 /// The binary elementwise operations with NumPy broadcasting.
 public enum BinaryOperation {
     case add, subtract, multiply, divide
-
-    @inline(__always)
-    func apply(_ x: Float, _ y: Float) -> Float {
-        switch self {
-        case .add: return x + y
-        case .subtract: return x - y
-        case .multiply: return x * y
-        case .divide: return x / y
-        }
-    }
 }
 
 /// The unary elementwise functions that have kernels (composites such as GELU are built from these).
