@@ -33,7 +33,8 @@ extension SchemaInference {
         var eitherWayColumns: [(name: String, example: String)] = []
         for (name, values) in zip(table.columnNames, table.columns) {
             let present = values.compactMap { $0 }
-            guard !present.isEmpty, present.allSatisfy({ parseDecimal($0, format: commaGrouped) != nil || parseDecimal($0) != nil }) else { continue }
+            guard !present.isEmpty else { continue }
+            // A column counts only when all its values read one way (the branches below).
             let readsWithComma = present.allSatisfy { parseDecimal($0, format: commaGrouped) != nil }
             let readsWithPoint = present.allSatisfy { parseDecimal($0) != nil }
             if readsWithComma, let example = present.first(where: { $0.contains(",") }) {

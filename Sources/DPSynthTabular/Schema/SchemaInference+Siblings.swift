@@ -79,12 +79,14 @@ extension SchemaInference {
 
     /// One note per family `unifyingSiblingKinds` made integer.
     static func siblingNotes(_ schema: Schema) -> [String] {
+        let integerPatterns = schema.columns.map { $0.kind == .integer ? siblingPattern($0.name) : nil }
+        var integerCount: [String: Int] = [:]
+        for case let pattern? in integerPatterns { integerCount[pattern, default: 0] += 1 }
         var families: [String: [String]] = [:]
         var order: [String] = []
-        for column in schema.columns where column.kind == .integer {
-            guard let pattern = siblingPattern(column.name), let bounds = column.bounds,
-                  bounds.reason == siblingBoundsReason(count: schema.columns.filter { siblingPattern($0.name) == pattern && $0.kind == .integer }.count,
-                                                       pattern: pattern) else { continue }
+        for (column, pattern) in zip(schema.columns, integerPatterns) {
+            guard let pattern, let bounds = column.bounds, let count = integerCount[pattern],
+                  bounds.reason == siblingBoundsReason(count: count, pattern: pattern) else { continue }
             if families[pattern] == nil { order.append(pattern) }
             families[pattern, default: []].append(column.name)
         }
