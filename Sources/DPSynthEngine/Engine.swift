@@ -12,54 +12,29 @@ public enum Engine {
     /// and reading the environment each time would cost more than a small kernel.
     private static let defaultThreadCount = environmentThreadCount ?? ProcessInfo.processInfo.activeProcessorCount
 
-    /// The number of threads for matrix products (OpenBLAS) and large elementwise kernels.
+    /// The number of threads for matrix products and large elementwise kernels, the calling
+    /// thread included: the size of the engine's worker pool (`Kernels.concurrentForEach`).
     /// Defaults to `DPSYNTH_THREADS` when set, otherwise to the number of active processors.
-    /// Setting it passes the value to OpenBLAS (`openblas_set_num_threads`) for the whole process.
+    ///
+    /// OpenBLAS itself always runs on one thread: the engine cuts products into tiles and runs
+    /// the tiles on its own pool, whose idle workers draw the DP noise of the next step instead
+    /// of spinning (docs/ghost-clipping.md, "The engine's worker pool").
     public static var threadCount: Int {
         get { configuredThreadCount ?? defaultThreadCount }
         set {
             precondition(newValue > 0, "thread count must be positive, found \(newValue)")
             configuredThreadCount = newValue
-            prepareBLASThreads()
+            _ = poolIsPrepared
+            dpsynth_pool_set_threads(Int32(newValue))
         }
     }
 
-    /// The threads matrix products and parallel loops may use now: `threadCount` less the cores
-    /// held by background work (`reservingThread`), at least one.
-    ///
-    /// Why: the DP step draws the next step's noise on a background thread while the forward
-    /// and backward passes run. If OpenBLAS also splits its products over every core, its
-    /// threads and the noise thread time-slice the same cores and the product waits for its
-    /// slowest part; measured at batch 64, d = 32 (`bench --suite dpsgd`), the step took 0.55 ms
-    /// that way and 0.39 ms with OpenBLAS on the free core only.
-    public static var availableThreadCount: Int {
-        Swift.max(1, threadCount - Int(dpsynth_reserved_threads()))
-    }
-
-    /// Runs `body` (on a background thread) holding one core: products and parallel loops
-    /// started meanwhile use one thread fewer.
-    public static func reservingThread<R>(_ body: () throws -> R) rethrows -> R {
-        dpsynth_reserve_thread()
-        defer { dpsynth_release_thread() }
-        return try body()
-    }
-
-    /// The thread count last passed to OpenBLAS, to skip redundant calls.
-    private static var blasThreadCount = 0
-    private static let blasThreadLock = NSLock()
-
-    /// Gives OpenBLAS `availableThreadCount` threads before a product. Products produce the
-    /// same bits with any thread count (OpenBLAS splits the output, not the inner sums; tested
-    /// in `TrainingTests.testReservedThreadLeavesProductsUnchanged`), so this changes timing only.
-    static func prepareBLASThreads() {
-        let wanted = availableThreadCount
-        blasThreadLock.lock()
-        defer { blasThreadLock.unlock() }
-        if wanted != blasThreadCount {
-            openblas_set_num_threads(Int32(wanted))
-            blasThreadCount = wanted
-        }
-    }
+    /// OpenBLAS on one thread and the pool at the default size, once, before the first product
+    /// or parallel loop.
+    static let poolIsPrepared: Void = {
+        openblas_set_num_threads(1)
+        dpsynth_pool_set_threads(Int32(configuredThreadCount ?? defaultThreadCount))
+    }()
 
     /// `DPSYNTH_THREADS` read as a positive integer, or nil when unset or malformed.
     public static var environmentThreadCount: Int? {

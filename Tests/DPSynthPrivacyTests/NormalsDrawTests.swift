@@ -1,6 +1,7 @@
 import XCTest
 import Dispatch
 @testable import DPSynthPrivacy
+import DPSynthEngine
 import DPSynthRandom
 
 /// `NormalsDraw`: the streams of one call's normals are claimed by whichever thread gets to
@@ -24,7 +25,7 @@ final class NormalsDrawTests: XCTestCase {
         // Large enough (≈ 0.1 ms per stream) that the background thread and the caller overlap.
         let count = 200_003
         let reference = NormalsDraw(count: count, streams: streams(seed: 11))
-        reference.complete(workers: 1)
+        reference.complete(inParallel: false)
         let expected = values(of: reference)
         XCTAssertEqual(Set(expected.prefix(1000)).count, 1000, "the values are draws, not a constant")
 
@@ -38,8 +39,8 @@ final class NormalsDrawTests: XCTestCase {
                 draw.drawUnclaimedStreams()
             }
             started.wait()
-            // Alternate the caller's worker count: 1 (the caller alone) and 2 (caller + worker).
-            draw.complete(workers: 1 + trial % 2)
+            // Alternate: the caller alone, and the caller with the engine's pool.
+            draw.complete(inParallel: trial % 2 == 1)
             XCTAssertEqual(mismatches(values(of: draw), expected), 0, "trial \(trial)")
             finished.wait()
             sawSharedWork = sawSharedWork || draw.streamsDrawnByCompletion < GaussianNoise.streamCount
@@ -47,15 +48,40 @@ final class NormalsDrawTests: XCTestCase {
         XCTAssertTrue(sawSharedWork, "in 20 trials the background thread never drew a stream: the race was not exercised")
     }
 
+    /// Posted to the engine's pool, idle workers draw streams ahead; the caller's completion takes
+    /// the rest and the values are those of one thread.
+    func testIdleWorkersDrawAheadWithTheSameValues() {
+        let previous = Engine.threadCount
+        defer { Engine.threadCount = previous }
+        Engine.threadCount = 2
+        let count = 200_003
+        let reference = NormalsDraw(count: count, streams: streams(seed: 12))
+        reference.complete(inParallel: false)
+        let expected = values(of: reference)
+        var workersDrew = false
+        for trial in 0..<20 {
+            let draw = NormalsDraw(count: count, streams: streams(seed: 12))
+            let task = draw.backgroundTask()
+            XCTAssertTrue(task.post())
+            // Give the workers between nothing and about two streams' time.
+            Thread.sleep(forTimeInterval: Double(trial % 4) * 0.0002)
+            draw.complete()
+            task.withdraw()
+            XCTAssertEqual(mismatches(values(of: draw), expected), 0, "trial \(trial)")
+            workersDrew = workersDrew || draw.streamsDrawnByCompletion < GaussianNoise.streamCount
+        }
+        XCTAssertTrue(workersDrew, "in 20 trials no idle worker drew a stream")
+    }
+
     func testEveryStreamIsDrawnOnceWhateverTheSize() {
         for count in [0, 1, 7, 8, 9, 255, 1000] {
             let draw = NormalsDraw(count: count, streams: streams(seed: 5))
-            draw.complete(workers: 2)
+            draw.complete()
             let once = NormalsDraw(count: count, streams: streams(seed: 5))
-            once.complete(workers: 1)
+            once.complete(inParallel: false)
             XCTAssertEqual(values(of: draw), values(of: once), "count \(count)")
             // A second completion draws nothing more: the streams are not consumed again.
-            draw.complete(workers: 2)
+            draw.complete()
             XCTAssertEqual(values(of: draw), values(of: once), "count \(count), completed twice")
         }
     }

@@ -6,5 +6,5 @@
 #include "reduction_kernels.h"
 #include "instruction_set.h"
 #include "ziggurat_kernels.h"
-#include "thread_reservation.h"
+#include "worker_pool.h"
 #include "claim_counter.h"

@@ -16,14 +16,29 @@ public enum Kernels {
             scale(c, count: m * n, by: beta)
             return
         }
-        Engine.prepareBLASThreads()
-        cblas_sgemm(CblasRowMajor,
-                    transposeA ? CblasTrans : CblasNoTrans,
-                    transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha,
-                    a, Int32(transposeA ? m : k),
-                    b, Int32(transposeB ? k : n),
-                    beta, c, Int32(n))
+        let tiling = GemmTiling(m: m, n: n, k: k)
+        let lda = transposeA ? m : k, ldb = transposeB ? k : n
+        // Tile (r, c) is rows r of C (rows of op(A)) by columns c (columns of op(B)); each
+        // tile is its own one-threaded OpenBLAS call on sub-matrices through the full leading
+        // dimensions, so nothing is copied.
+        func tile(_ index: Int) {
+            let rows = tiling.rows(ofTile: index), columns = tiling.columns(ofTile: index)
+            let aStart = transposeA ? rows.lowerBound : rows.lowerBound * lda
+            let bStart = transposeB ? columns.lowerBound * ldb : columns.lowerBound
+            cblas_sgemm(CblasRowMajor,
+                        transposeA ? CblasTrans : CblasNoTrans,
+                        transposeB ? CblasTrans : CblasNoTrans,
+                        Int32(rows.count), Int32(columns.count), Int32(k), alpha,
+                        a + aStart, Int32(lda),
+                        b + bStart, Int32(ldb),
+                        beta, c + rows.lowerBound * n + columns.lowerBound, Int32(n))
+        }
+        if tiling.count == 1 {
+            _ = Engine.poolIsPrepared
+            tile(0)
+        } else {
+            concurrentForEach(count: tiling.count, tile)
+        }
     }
 
     /// y = alpha · op(A) · x + beta · y for a row-major m×n matrix A.
@@ -33,7 +48,7 @@ public enum Kernels {
         let outputCount = transposeA ? n : m
         if outputCount == 0 { return }
         if m == 0 || n == 0 { scale(y, count: outputCount, by: beta); return }
-        Engine.prepareBLASThreads()
+        _ = Engine.poolIsPrepared
         cblas_sgemv(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), alpha, a, Int32(n), x, 1, beta, y, 1)
     }

@@ -55,16 +55,6 @@ public final class DPSGDStep {
                           noiseIsCryptographicallySecure: isCryptographicallySecure)
     }
 
-    /// Expected batch sizes below which the next step's noise is drawn in the background.
-    /// Noise costs about as much as one forward and backward pass over 64 examples (~8 ns per
-    /// coordinate against ~6·B multiply-adds per parameter at ~100 GFLOP/s), so overlapping it
-    /// pays for small batches; for larger ones the core it holds slows the step's products more
-    /// than the overlap saves. Measured in `bench --suite dpsgd` (2 cores, three alternating
-    /// runs, batch 256): dp 1.17–1.24 ms drawn in the step against 1.31–1.40 ms prefetched at
-    /// d = 32, 1.44–1.47 against 1.52–1.91 ms at d = 128; at batch 64, 0.57–0.60 prefetched
-    /// against 0.75 ms drawn in the step at d = 128.
-    public static let noisePrefetchBatchLimit = 128.0
-
     /// Phase 1: a Poisson sample of record indices (may be empty).
     public func sampleBatch() -> [Int] {
         // The configuration was validated, so the sampler's checks cannot fail.
@@ -96,8 +86,10 @@ public final class DPSGDStep {
             for i in 0..<perExample.exampleCount where !privateRange.contains(i) { weights[p][i] = publicFactor }
         }
         var summed = perExample.weightedSum(weightsByParameter: weights)
+        // The next step's noise goes to the engine's idle workers at every batch size: they take
+        // it only when the step's products and loops leave them nothing to claim.
         noise.add(to: &summed, standardDeviation: configuration.noiseMultiplier * configuration.clippingNorm,
-                  scale: Float(1 / expected), prefetchesNext: expected < Self.noisePrefetchBatchLimit)
+                  scale: Float(1 / expected))
         stepsTaken += 1
         return summed
     }

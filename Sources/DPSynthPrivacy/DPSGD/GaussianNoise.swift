@@ -11,8 +11,9 @@ import Foundation
 /// - the coordinates are cut into `streamCount` fixed chunks, each drawn from its own generator,
 ///   in parallel on up to `Engine.threadCount` threads;
 /// - with more than one thread and when the caller asks for it, the standard normals of the
-///   *next* call are drawn in the background as soon as a call returns, overlapping the next
-///   batch's forward and backward passes (noise does not depend on the data). A call that comes
+///   *next* call are posted as background work to the engine's worker pool as soon as a call
+///   returns: idle workers draw them a stream at a time in the gaps of the next batch's forward
+///   and backward passes (noise does not depend on the data). A call that comes
 ///   before the background has finished draws the streams not yet started itself instead of
 ///   waiting for them (`NormalsDraw`). Stream k always fills chunk k, so a seeded run gives the
 ///   same bytes with 1 or 2 threads, with or without the prefetch, whoever drew which stream.
@@ -20,10 +21,10 @@ public final class GaussianNoise {
     /// The number of independent streams (and chunks).
     public static let streamCount = 8
     private let streams: [RandomSource]
-    private let background = DispatchQueue(label: "DPSynthPrivacy.GaussianNoise")
-    private let prefetchDone = DispatchGroup()
     /// The next call's normals, being drawn in the background.
     private var prefetched: NormalsDraw?
+    /// `prefetched` as the pool's background work, posted to idle workers.
+    private var prefetchTask: BackgroundTask?
 
     /// Streams keyed from operating-system entropy (each a `SecureGenerator`).
     public init() throws {
@@ -41,7 +42,12 @@ public final class GaussianNoise {
         }
     }
 
-    deinit { prefetchDone.wait() }
+    deinit { withdrawPrefetch() }
+
+    private func withdrawPrefetch() {
+        prefetchTask?.withdraw()
+        prefetchTask = nil
+    }
 
     public var isCryptographicallySecure: Bool { streams.allSatisfy(\.isCryptographicallySecure) }
 
@@ -61,18 +67,22 @@ public final class GaussianNoise {
             gradients[index].withUnsafeMutableBufferPointer { segments.append($0) }
         }
         let total = segments.reduce(0) { $0 + $1.count }
-        let threads = Engine.threadCount
         if let pending = prefetched, pending.count != total {
             // Drawn for another size: finish it (its streams must not be shared with a new
             // draw), then drop it.
-            pending.complete(workers: 1)
+            pending.complete(inParallel: false)
+            withdrawPrefetch()
             prefetched = nil
         }
+
         let normals = prefetched ?? NormalsDraw(count: total, streams: streams)
         prefetched = nil
-        // Helps a prefetch still under way (taking the streams it has not started), or draws
-        // every stream on the threads free now.
-        normals.complete(workers: Engine.availableThreadCount)
+        // Takes back a prefetch still under way, drawing the streams it has not started on the
+        // engine's threads, or draws every stream there.
+        normals.complete()
+        // After `complete`: every stream is drawn, so this waits at most for a worker's piece
+        // that found nothing left.
+        withdrawPrefetch()
         let deviation = Float(standardDeviation)
         var offset = 0
         for segment in segments {
@@ -80,27 +90,26 @@ public final class GaussianNoise {
             for i in segment.indices { segment[i] = (segment[i] + deviation * z[i]) * scale }
             offset += segment.count
         }
-        if prefetchesNext && threads > 1 && total > 0 {
-            // The prefetch holds one core (`Engine.reservingThread`): the next forward and
-            // backward passes give their products one thread fewer while it runs, instead of
-            // time-slicing both cores with it.
+        if prefetchesNext && Engine.threadCount > 1 && total > 0 {
+            // Idle workers of the engine's pool draw the next call's streams one at a time,
+            // between the parallel pieces of the next forward and backward passes.
             let next = NormalsDraw(count: total, streams: streams)
+            let task = next.backgroundTask()
+            task.post()
             prefetched = next
-            background.async(group: prefetchDone) {
-                Engine.reservingThread { _ = next.drawUnclaimedStreams() }
-            }
+            prefetchTask = task
         }
     }
 }
 
 /// One call's standard normals: stream k fills the k-th of `streams.count` equal chunks, and the
-/// streams are claimed one at a time by whichever thread asks first (the background prefetch,
-/// the caller, or the caller's workers). Each stream is drawn by exactly one thread, and one
+/// streams are claimed one at a time by whichever thread asks first (an idle pool worker drawing
+/// ahead, the caller, or the pool's threads helping the caller). Each stream is drawn by exactly one thread, and one
 /// draw's streams are all finished before the next draw starts, so the values are the same
 /// whoever drew them.
 final class NormalsDraw {
     let count: Int
-    /// The normals; complete once `complete(workers:)` has returned.
+    /// The normals; complete once `complete(inParallel:)` has returned.
     let values: UnsafeMutablePointer<Float>
     private let streams: [RandomSource]
     private let chunk: Int
@@ -108,7 +117,7 @@ final class NormalsDraw {
     /// Entered by a thread before it claims a stream and left once that stream is drawn, so that
     /// `complete` can wait for the streams others are drawing.
     private let drawing = DispatchGroup()
-    /// How many streams the threads of `complete(workers:)` drew (for tests: the rest were
+    /// How many streams the threads of `complete(inParallel:)` drew (for tests: the rest were
     /// drawn by the background prefetch).
     private(set) var streamsDrawnByCompletion = 0
 
@@ -126,37 +135,48 @@ final class NormalsDraw {
         dpsynth_claim_counter_destroy(claims)
     }
 
+    /// Draws the next stream nobody has claimed; returns false when none was left.
+    @discardableResult
+    func drawUnclaimedStream() -> Bool {
+        drawing.enter()
+        defer { drawing.leave() }
+        let stream = dpsynth_claim_next(claims)
+        guard stream < streams.count else { return false }
+        let start = Swift.min(count, stream * chunk), end = Swift.min(count, start + chunk)
+        if start < end {
+            streams[stream].fillGaussian(UnsafeMutableBufferPointer(start: values + start, count: end - start))
+        }
+        return true
+    }
+
     /// Draws streams not yet claimed, one after another, until none is left; returns how many
     /// this call drew.
     @discardableResult
     func drawUnclaimedStreams() -> Int {
         var drawn = 0
-        while true {
-            drawing.enter()
-            defer { drawing.leave() }
-            let stream = dpsynth_claim_next(claims)
-            guard stream < streams.count else { return drawn }
-            drawn += 1
-            let start = Swift.min(count, stream * chunk), end = Swift.min(count, start + chunk)
-            if start < end {
-                streams[stream].fillGaussian(UnsafeMutableBufferPointer(start: values + start, count: end - start))
-            }
-        }
+        while drawUnclaimedStream() { drawn += 1 }
+        return drawn
     }
 
-    /// Draws the unclaimed streams on up to `workers` threads, then waits for the streams other
-    /// threads are still drawing.
-    func complete(workers: Int) {
-        let workers = Swift.max(1, Swift.min(workers, streams.count))
-        if workers == 1 {
-            streamsDrawnByCompletion += drawUnclaimedStreams()
-        } else {
-            var drawnByWorker = [Int](repeating: 0, count: workers)
-            drawnByWorker.withUnsafeMutableBufferPointer { drawn in
+    /// The streams as background work for the engine's idle workers, one stream a piece. The
+    /// task holds the draw, so a worker's piece keeps it alive; the owner withdraws the task once
+    /// `complete` has returned.
+    func backgroundTask() -> BackgroundTask {
+        BackgroundTask { [self] in drawUnclaimedStream() }
+    }
+
+    /// Draws the unclaimed streams (on the engine's threads when `inParallel`) and waits for the
+    /// streams other threads are still drawing: the values are complete when it returns.
+    func complete(inParallel: Bool = true) {
+        if inParallel {
+            var drawnByIndex = [Bool](repeating: false, count: streams.count)
+            drawnByIndex.withUnsafeMutableBufferPointer { drawn in
                 let base = drawn.baseAddress
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in base?[worker] = drawUnclaimedStreams() }
+                Kernels.concurrentForEach(count: streams.count) { index in base?[index] = drawUnclaimedStream() }
             }
-            streamsDrawnByCompletion += drawnByWorker.reduce(0, +)
+            streamsDrawnByCompletion += drawnByIndex.filter { $0 }.count
+        } else {
+            streamsDrawnByCompletion += drawUnclaimedStreams()
         }
         drawing.wait()
     }
