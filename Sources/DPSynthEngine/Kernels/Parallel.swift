@@ -4,13 +4,15 @@ import CKernels
 /// `CKernels/worker_pool.c`).
 ///
 /// Handing a job to the pool costs about a microsecond when its workers are awake, so only
-/// loops over at least `parallelMinimumCount` elements are split (a [1024, 256] activation is
-/// 262,144); smaller ones, the common case at batch 64, run on the calling thread. Chunks are
+/// loops over at least `parallelMinimumCount` elements are split (a [64, 256] activation is
+/// 16,384, a few microseconds of work); smaller ones run on the calling thread. 16,384 rather
+/// than the 65,536 of the dispatch-queue days: the DP and GAN steps at batch 64 took 2–6 % less
+/// (`bench --suite dpsgd`, five alternating runs), batch 256 and the flchain fit the same. Chunks are
 /// contiguous and cache-line aligned, and each element is computed by exactly the same code
 /// whatever the split, so results do not depend on the thread count.
 extension Kernels {
     /// Elements below which a loop stays on the calling thread.
-    static let parallelMinimumCount = 1 << 16
+    static let parallelMinimumCount = 1 << 14
     /// The most pieces a loop is cut into: more pieces than threads let a worker that comes late
     /// (it was drawing noise) still take a share, and a caller never waits for a piece not started.
     static let maximumPieces = 16
