@@ -20,6 +20,8 @@ import Foundation
 public final class GaussianNoise {
     /// The number of independent streams (and chunks).
     public static let streamCount = 8
+    /// Coordinates per piece of the noise addition handed to the engine's threads.
+    static let addPiece = 16_384
     private let streams: [RandomSource]
     /// The next call's normals, being drawn in the background.
     private var prefetched: NormalsDraw?
@@ -83,12 +85,22 @@ public final class GaussianNoise {
         // After `complete`: every stream is drawn, so this waits at most for a worker's piece
         // that found nothing left.
         withdrawPrefetch()
+        // g ← (g + σz)·scale in pieces of at most `addPiece` coordinates over the engine's
+        // threads (each coordinate computed the same way whoever takes its piece).
         let deviation = Float(standardDeviation)
+        var pieces: [(segment: UnsafeMutableBufferPointer<Float>, normals: UnsafePointer<Float>)] = []
         var offset = 0
         for segment in segments {
-            let z = normals.values + offset
-            for i in segment.indices { segment[i] = (segment[i] + deviation * z[i]) * scale }
+            for start in stride(from: 0, to: segment.count, by: Self.addPiece) {
+                let end = Swift.min(segment.count, start + Self.addPiece)
+                pieces.append((UnsafeMutableBufferPointer(rebasing: segment[start..<end]),
+                               UnsafePointer(normals.values + offset + start)))
+            }
             offset += segment.count
+        }
+        Kernels.concurrentForEach(count: pieces.count) { index in
+            let (segment, z) = pieces[index]
+            for i in segment.indices { segment[i] = (segment[i] + deviation * z[i]) * scale }
         }
         if prefetchesNext && Engine.threadCount > 1 && total > 0 {
             // Idle workers of the engine's pool draw the next call's streams one at a time,
