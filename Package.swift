@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "DPSynthAccounting",
                 dependencies: [.product(name: "Numerics", package: "swift-numerics")]),
         .target(name: "DPSynthPrivacy",
-                dependencies: ["DPSynthEngine", "DPSynthAccounting", "DPSynthRandom", "CSQLite", "CKernels",
+                dependencies: ["DPSynthEngine", "DPSynthAccounting", "DPSynthRandom", "CSQLite",
                                .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: numericSettings),
         .target(name: "DPSynthTabular",

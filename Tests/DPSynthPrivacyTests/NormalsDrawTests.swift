@@ -36,14 +36,14 @@ final class NormalsDrawTests: XCTestCase {
             let finished = DispatchGroup()
             DispatchQueue.global().async(group: finished) {
                 started.signal()
-                draw.drawUnclaimedStreams()
+                draw.drawFreePieces()
             }
             started.wait()
             // Alternate: the caller alone, and the caller with the engine's pool.
             draw.complete(inParallel: trial % 2 == 1)
             XCTAssertEqual(mismatches(values(of: draw), expected), 0, "trial \(trial)")
             finished.wait()
-            sawSharedWork = sawSharedWork || draw.streamsDrawnByCompletion < GaussianNoise.streamCount
+            sawSharedWork = sawSharedWork || draw.piecesDrawnByCompletion < draw.pieceCount
         }
         XCTAssertTrue(sawSharedWork, "in 20 trials the background thread never drew a stream: the race was not exercised")
     }
@@ -68,7 +68,7 @@ final class NormalsDrawTests: XCTestCase {
             draw.complete()
             task.withdraw()
             XCTAssertEqual(mismatches(values(of: draw), expected), 0, "trial \(trial)")
-            workersDrew = workersDrew || draw.streamsDrawnByCompletion < GaussianNoise.streamCount
+            workersDrew = workersDrew || draw.piecesDrawnByCompletion < draw.pieceCount
         }
         XCTAssertTrue(workersDrew, "in 20 trials no idle worker drew a stream")
     }

@@ -7,4 +7,3 @@
 #include "instruction_set.h"
 #include "ziggurat_kernels.h"
 #include "worker_pool.h"
-#include "claim_counter.h"
