@@ -45,11 +45,18 @@ static const long spin_nanoseconds = 200000;
 /// How long a caller spins on tiles under way before it also yields its core.
 static const long patient_nanoseconds = 1000000;
 
-/// One turn of a spin loop. Not the x86 PAUSE instruction: under KVM a vCPU that executes PAUSE
-/// in a loop is taken for a lock waiter and descheduled (pause-loop exiting), and then answers
-/// the next job tens of microseconds late; measured on the project's VM, a pool spinning on
-/// PAUSE left the plain step at batch 64 at one-thread speed.
-static inline void relax(void) { __asm__ __volatile__("" ::: "memory"); }
+/// One turn of a spin loop: PAUSE (x86) or YIELD (ARM) tells the core, and an SMT sibling, that
+/// this is a wait. (Under KVM a PAUSE loop can trigger pause-loop exits; on the project's VM an
+/// empty loop instead measured the same, so the polite instruction stays.)
+static inline void relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#else
+    __asm__ __volatile__("" ::: "memory");
+#endif
+}
 
 static long now_nanoseconds(void) {
     struct timespec t;
@@ -130,7 +137,7 @@ static void *worker_main(void *argument) {
             for (long spins = 1; !found; spins++) {
                 relax();
                 found = work_available(worker);
-                if (!found && spins % 4096 == 0 && now_nanoseconds() > deadline) break;
+                if (!found && spins % 256 == 0 && now_nanoseconds() > deadline) break;
             }
             if (found) continue;
         }
@@ -186,8 +193,8 @@ void dpsynth_pool_run(long count, dpsynth_pool_task task, void *context) {
     for (long spins = 1; atomic_load_explicit(&finished, memory_order_acquire) < count; spins++) {
         // Tiles under way on a worker: spin briefly, then give the core away (the worker may be
         // waiting for it on a loaded machine).
-        if (start == 0 && spins % 1024 == 0) start = now_nanoseconds();
-        if (start != 0 && spins % 1024 == 0 && now_nanoseconds() - start > patient_nanoseconds) sched_yield();
+        if (start == 0 && spins % 256 == 0) start = now_nanoseconds();
+        if (start != 0 && spins % 256 == 0 && now_nanoseconds() - start > patient_nanoseconds) sched_yield();
         else relax();
     }
     if (ranHere < count) atomic_fetch_add(&shared_jobs, 1);
