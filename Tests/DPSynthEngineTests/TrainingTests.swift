@@ -144,16 +144,7 @@ final class TrainingTests: XCTestCase {
                 let a = random.gaussianFloats(count: m * k), b = random.gaussianFloats(count: k * n)
                 func product(threads: Int) -> [Float] {
                     Engine.threadCount = threads
-                    var c = [Float](repeating: 0, count: m * n)
-                    a.withUnsafeBufferPointer { a in
-                        b.withUnsafeBufferPointer { b in
-                            c.withUnsafeMutableBufferPointer { c in
-                                Kernels.gemm(a.baseAddress!, b.baseAddress!, into: c.baseAddress!, m: m, n: n, k: k,
-                                             transposeA: transposeA, transposeB: transposeB)
-                            }
-                        }
-                    }
-                    return c
+                    return Kernels.product(a, b, m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB)
                 }
                 let one = product(threads: 1)
                 for threads in 2...4 {

@@ -129,15 +129,7 @@ final class WorkerPoolTests: XCTestCase {
             XCTAssertGreaterThan(GemmTiling(m: m, n: n, k: k).count, 1)
             for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
                 let a = random.gaussianFloats(count: m * k), b = random.gaussianFloats(count: k * n)
-                var c = [Float](repeating: 0, count: m * n)
-                a.withUnsafeBufferPointer { a in
-                    b.withUnsafeBufferPointer { b in
-                        c.withUnsafeMutableBufferPointer { c in
-                            Kernels.gemm(a.baseAddress!, b.baseAddress!, into: c.baseAddress!, m: m, n: n, k: k,
-                                         transposeA: transposeA, transposeB: transposeB)
-                        }
-                    }
-                }
+                let c = Kernels.product(a, b, m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB)
                 var worst = 0.0
                 for i in 0..<m {
                     for j in 0..<n {
@@ -153,5 +145,22 @@ final class WorkerPoolTests: XCTestCase {
                 XCTAssertLessThan(worst, 1e-3, "\(m)×\(n)×\(k), transposes \(transposeA) \(transposeB)")
             }
         }
+    }
+}
+
+extension Kernels {
+    /// `gemm` on arrays: op(A)·op(B) as a new row-major m×n array (for tests).
+    static func product(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int,
+                        transposeA: Bool, transposeB: Bool) -> [Float] {
+        var c = [Float](repeating: 0, count: m * n)
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    gemm(a.baseAddress!, b.baseAddress!, into: c.baseAddress!, m: m, n: n, k: k,
+                         transposeA: transposeA, transposeB: transposeB)
+                }
+            }
+        }
+        return c
     }
 }
