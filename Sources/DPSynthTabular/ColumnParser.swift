@@ -237,7 +237,7 @@ final class ColumnParser {
     var expectation: String {
         // The marks are named when they are not the usual ones, so "37.5" refused under a
         // decimal-comma schema says why.
-        let marks = numberFormat == .standard ? "" : " with \(numberFormat.description) (the schema's source.decimalSeparator\(numberFormat.groupingMark == 0 ? "" : " and source.groupingSeparator"))"
+        let marks = numberFormat == .standard ? "" : " with \(numberFormat.description) (the schema's source.decimalSeparator\(numberFormat.groupingMark == nil ? "" : " and source.groupingSeparator"))"
         switch column.kind {
         case .continuous: return "a number" + marks
         case .integer: return "an integer" + marks

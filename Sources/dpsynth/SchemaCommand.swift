@@ -51,7 +51,7 @@ struct SchemaInferCommand: ParsableCommand {
     @Option(help: "The decimal mark of numbers: '.' or ',' (default: ',' when the delimiter is not ',' and columns hold numbers such as '37,5', else '.').")
     var decimalSeparator: DecimalSeparator?
 
-    @Option(help: "The mark grouping thousands: '.', ',', ' ' or \"'\" (default: '.' when the decimal mark is ',' and values such as '1.234,5' need it, else none).")
+    @Option(help: "The mark grouping thousands: '.', ',', ' ', \"'\", U+00A0 (no-break space), U+202F (narrow no-break space) or U+2019 (’) (default: the mark that values such as '1.234,5' or '1 234,5' need, else none).")
     var groupingSeparator: GroupingSeparator?
 
     @Option(name: .customLong("missing"), parsing: .singleValue,
@@ -72,7 +72,7 @@ struct SchemaInferCommand: ParsableCommand {
             throw ValidationError("--delimiter must be one character, found '\(delimiter)'")
         }
         if let groupingSeparator, groupingSeparator.rawValue == decimalSeparator?.rawValue {
-            throw ValidationError("--grouping-separator and --decimal-separator are both '\(groupingSeparator.rawValue)'")
+            throw ValidationError("--grouping-separator and --decimal-separator are both \(groupingSeparator.quoted)")
         }
     }
 
@@ -133,7 +133,22 @@ struct SchemaInferCommand: ParsableCommand {
 }
 
 extension DecimalSeparator: ExpressibleByArgument {}
-extension GroupingSeparator: ExpressibleByArgument {}
+/// A grouping mark on the command line: the mark itself, or its code point (`U+00A0`, `U+202F`,
+/// `U+2019`) since a no-break space is hard to type and invisible in a shell.
+extension GroupingSeparator: ExpressibleByArgument {
+    public init?(argument: String) {
+        if let mark = GroupingSeparator(rawValue: argument) {
+            self = mark
+            return
+        }
+        let upper = argument.uppercased()
+        guard upper.hasPrefix("U+"), let code = UInt32(upper.dropFirst(2), radix: 16), let scalar = Unicode.Scalar(code),
+              let mark = GroupingSeparator(rawValue: String(scalar)) else { return nil }
+        self = mark
+    }
+
+    public static var allValueStrings: [String] { ["." , ",", " ", "'", "U+00A0", "U+202F", "U+2019"] }
+}
 
 struct SchemaCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -105,8 +105,9 @@ final class DecimalCommaTests: XCTestCase {
         XCTAssertEqual(weight.bounds?.max, 3138.5)
         XCTAssertEqual(schema.columns.first { $0.name == "Aufnahme" }?.datetimeFormat, "%d.%m.%Y")
 
-        // A comma file read with ',' as the delimiter is not examined; a declared '.' is kept.
-        XCTAssertEqual(SchemaInference.choosingNumberFormat(table, format: SourceFormat(delimiter: ",")).format, SourceFormat(delimiter: ","))
+        // In a ',' file such values were quoted ("36,0"): read the same way. A declared '.' is kept.
+        XCTAssertEqual(SchemaInference.choosingNumberFormat(table, format: SourceFormat(delimiter: ",")).format,
+                       SourceFormat(delimiter: ",", decimalSeparator: .comma, groupingSeparator: .point))
         XCTAssertEqual(SchemaInference.choosingNumberFormat(table, format: SourceFormat(delimiter: ";"), declaredDecimal: .point).format,
                        SourceFormat(delimiter: ";"))
     }

@@ -5,40 +5,82 @@ import Darwin
 #endif
 
 /// How numbers are written in a text source: the decimal mark and, optionally, the mark that
-/// groups the digits of the whole part by thousands (`1.234,5` in Germany, `1 234,5` in France,
-/// `1'234.5` in Switzerland). The bytes the fast parser compares against; built once per column
-/// from the schema's `SourceFormat`.
+/// groups the digits of the whole part by thousands (`1.234,5` in Germany, `1 234,5` with a
+/// no-break space in France, `1'234.5` in Switzerland). The bytes the fast parser compares
+/// against; built once per column from the schema's `SourceFormat`.
 public struct NumberFormat: Equatable, Sendable {
     /// The byte between the whole and the fractional digits.
     public let decimalMark: UInt8
-    /// The byte between groups of three whole digits, or 0 when digits are not grouped.
-    public let groupingMark: UInt8
+    /// The mark between groups of three whole digits, or nil when digits are not grouped.
+    public let groupingMark: Unicode.Scalar?
+    /// The UTF-8 bytes of the grouping mark (1 to 3: U+00A0 is C2 A0, U+202F is E2 80 AF),
+    /// first byte in the low 8 bits; 0 when digits are not grouped. Packed in one integer so
+    /// the parser's per-byte test stays one compare of the first byte.
+    let groupingBytes: UInt32
+    /// How many bytes the grouping mark takes; 0 when digits are not grouped.
+    let groupingLength: Int
 
     /// `.` decimals, no grouping: what `sample` writes and what most tools read.
-    public static let standard = NumberFormat(decimalMark: UInt8(ascii: "."), groupingMark: 0)
+    public static let standard = NumberFormat(decimalMark: UInt8(ascii: "."), grouping: nil)
 
-    public init(decimalMark: UInt8, groupingMark: UInt8) {
+    /// - Parameter grouping: the mark between groups of three whole digits, any one Unicode
+    ///   scalar other than a digit, or nil when digits are not grouped.
+    public init(decimalMark: UInt8, grouping: Unicode.Scalar?) {
         self.decimalMark = decimalMark
-        self.groupingMark = groupingMark
+        groupingMark = grouping
+        var bytes: UInt32 = 0, length = 0
+        if let grouping {
+            for byte in String(grouping).utf8 {
+                bytes |= UInt32(byte) << (8 * length)
+                length += 1
+            }
+        }
+        groupingBytes = bytes
+        groupingLength = length
+    }
+
+    /// A one-byte (ASCII) grouping mark, or 0 for none.
+    public init(decimalMark: UInt8, groupingMark: UInt8) {
+        self.init(decimalMark: decimalMark, grouping: groupingMark == 0 ? nil : Unicode.Scalar(groupingMark))
     }
 
     public init(_ source: SourceFormat) {
-        self.init(decimalMark: source.decimalSeparator.byte, groupingMark: source.groupingSeparator?.byte ?? 0)
+        self.init(decimalMark: source.decimalSeparator.byte, grouping: source.groupingSeparator?.scalar)
     }
 
-    /// "',' as decimal mark and '.' grouping thousands", for messages.
-    public var description: String {
-        let decimal = "'\(Character(Unicode.Scalar(decimalMark)))' as decimal mark"
-        guard groupingMark != 0 else { return decimal }
-        return decimal + " and '\(Character(Unicode.Scalar(groupingMark)))' grouping thousands"
+    /// Whether the grouping mark's bytes start at `text[index]`, whose byte the caller has
+    /// already compared with the first one.
+    @inline(__always)
+    func groupingMarkContinues(_ text: UnsafePointer<UInt8>, at index: Int, count: Int) -> Bool {
+        guard groupingLength > 1 else { return true }
+        guard index + groupingLength <= count else { return false }
+        for offset in 1..<groupingLength where text[index + offset] != UInt8(truncatingIfNeeded: groupingBytes >> (8 * offset)) {
+            return false
+        }
+        return true
     }
+
+    /// "',' as decimal mark and ' ' (U+00A0) grouping thousands", for messages.
+    public var description: String {
+        let decimal = "\(quotedMark(Unicode.Scalar(decimalMark))) as decimal mark"
+        guard let groupingMark else { return decimal }
+        return decimal + " and \(quotedMark(groupingMark)) grouping thousands"
+    }
+}
+
+/// `'.'`, or `' ' (U+00A0)` for a mark that is not printable ASCII, so an invisible or
+/// look-alike mark (no-break space, U+2019) is named in messages.
+func quotedMark(_ scalar: Unicode.Scalar) -> String {
+    let code = String(scalar.value, radix: 16, uppercase: true)
+    return scalar.isASCII ? "'\(scalar)'" : "'\(scalar)' (U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code))"
 }
 
 /// Decimal text to Double, correctly rounded.
 ///
 /// Accepts `[+-]digits[<mark>digits][(e|E)[+-]digits]` only, with `format.decimalMark` as the
 /// mark (no "inf", "nan", hex or spaces), so a value either is a finite number or is reported
-/// as malformed. When `format.groupingMark` is set, the whole digits may be grouped by it:
+/// as malformed. When `format` has a grouping mark (one to three UTF-8 bytes), the whole
+/// digits may be grouped by it:
 /// one to three digits (not starting with 0), then groups of exactly three (`1.234.567,5`);
 /// anything else with the mark in it is malformed, so `1.5` under `.` grouping is an error,
 /// never 15. Most values take Clinger's fast path: a significand below 2^53 and a power of ten
@@ -70,10 +112,12 @@ func parseDecimal(_ text: UnsafePointer<UInt8>, count: Int, nulTerminated: Bool,
             if significantDigits <= 19 { significand = significand &* 10 &+ UInt64(d) } else { fractionDigits -= 1 }
             digitCount += 1
             groupDigits += 1
-        } else if format.groupingMark != 0 && text[index] == format.groupingMark
-                    && (grouped ? groupDigits == 3 : groupDigits >= 1 && groupDigits <= 3 && significand != 0) {
+        } else if format.groupingLength != 0 && text[index] == UInt8(truncatingIfNeeded: format.groupingBytes)
+                    && (grouped ? groupDigits == 3 : groupDigits >= 1 && groupDigits <= 3 && significand != 0)
+                    && format.groupingMarkContinues(text, at: index, count: count) {
             grouped = true
             groupDigits = 0
+            index += format.groupingLength - 1
         } else {
             break
         }
@@ -122,11 +166,18 @@ func parseDecimal(_ text: UnsafePointer<UInt8>, count: Int, nulTerminated: Bool,
         value = text.withMemoryRebound(to: CChar.self, capacity: count + 1) { strtod($0, nil) }
     } else {
         // The text in strtod's own form: `.` as the mark, grouping marks left out. The grammar
-        // was checked above, so every grouping byte sits among the whole digits.
+        // was checked above, so every grouping mark sits whole among the whole digits and its
+        // first byte appears nowhere else.
         var copy = [CChar]()
         copy.reserveCapacity(count + 1)
-        for i in 0..<count where format.groupingMark == 0 || text[i] != format.groupingMark {
+        var i = 0
+        while i < count {
+            if format.groupingLength != 0 && text[i] == UInt8(truncatingIfNeeded: format.groupingBytes) {
+                i += format.groupingLength
+                continue
+            }
             copy.append(text[i] == format.decimalMark ? CChar(UInt8(ascii: ".")) : CChar(bitPattern: text[i]))
+            i += 1
         }
         copy.append(0)
         value = strtod(copy, nil)

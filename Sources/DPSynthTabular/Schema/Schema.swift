@@ -116,14 +116,24 @@ public enum DecimalSeparator: String, Codable, CaseIterable, Sendable {
 }
 
 /// The mark between groups of three whole digits (`1.234.567` in Germany, `1 234 567` in
-/// France, `1'234'567` in Switzerland, `1,234,567` in English-speaking countries).
+/// France, `1'234'567` in Switzerland, `1,234,567` in English-speaking countries). French
+/// exports (Excel, LibreOffice, most EHRs) write a no-break space U+00A0 or a narrow no-break
+/// space U+202F, not an ASCII space, and Swiss ones sometimes the typographic apostrophe U+2019:
+/// each is one Unicode scalar (two or three UTF-8 bytes) that the readers match whole.
 public enum GroupingSeparator: String, Codable, CaseIterable, Sendable {
     case point = "."
     case comma = ","
     case space = " "
     case apostrophe = "'"
+    case noBreakSpace = "\u{00A0}"
+    case narrowNoBreakSpace = "\u{202F}"
+    case rightSingleQuotationMark = "\u{2019}"
 
-    var byte: UInt8 { rawValue.utf8.first ?? 0 }
+    /// The mark as one Unicode scalar.
+    public var scalar: Unicode.Scalar { rawValue.unicodeScalars.first ?? "." }
+
+    /// The mark for messages: `'.'`, or `' ' (U+00A0)` when it is not ASCII.
+    public var quoted: String { quotedMark(scalar) }
 }
 
 /// One column of a schema.
