@@ -179,4 +179,35 @@ final class SchemaCommandTests: XCTestCase {
         XCTAssertNotEqual(refused.status, 0)
         XCTAssertTrue(refused.error.contains("the delimiter is ambiguous: ',', ';'"), refused.error)
     }
+
+    /// A French export grouped by a narrow no-break space, and a ','-delimited file with quoted
+    /// decimal commas: infer finds the marks without flags and says so, the schema stores them,
+    /// check reads the file; `--grouping-separator U+00A0` names a mark that is hard to type.
+    func testFrenchGroupingAndQuotedDecimalCommasGoThroughInferAndCheck() throws {
+        var text = "Patient;Poids_g;Temp\r\n"
+        for row in 0..<20 {
+            text += "\(row + 1);\(1 + row % 3)\u{202F}\(200 + row),\(row % 10);\(36 + row % 3),5\r\n"
+        }
+        let data = try write("fr.csv", text)
+        let infer = try dpsynth(["schema", "infer", data, "-o", "fr.json"])
+        XCTAssertEqual(infer.status, 0, infer.error)
+        XCTAssertTrue(infer.output.contains("  '\u{202F}' (U+202F) read as the thousands separator (source.groupingSeparator): columns 'Poids_g' ('1\u{202F}200,0') need it"), infer.output)
+        let schema = try String(contentsOf: directory.appendingPathComponent("fr.json"), encoding: .utf8)
+        XCTAssertTrue(schema.contains("\"groupingSeparator\" : \"\u{202F}\""), schema)
+        let check = try dpsynth(["schema", "check", data, "--schema", "fr.json"])
+        XCTAssertEqual(check.status, 0, check.output + check.error)
+
+        let spaced = try write("nbsp.csv", "a;b\n1\u{00A0}234,5;1\n2,5;2\n")
+        let declared = try dpsynth(["schema", "infer", spaced, "--grouping-separator", "U+00A0", "-o", "nbsp.json"])
+        XCTAssertEqual(declared.status, 0, declared.error)
+        XCTAssertEqual(try dpsynth(["schema", "check", spaced, "--schema", "nbsp.json"]).status, 0)
+        let unknown = try dpsynth(["schema", "infer", spaced, "--grouping-separator", "U+0041", "-o", "x.json"])
+        XCTAssertNotEqual(unknown.status, 0)
+
+        let quoted = try write("q.csv", "id,temp\n1,\"37,5\"\n2,38\n3,\"36,5\"\n")
+        let quotedInfer = try dpsynth(["schema", "infer", quoted, "-o", "q.json"])
+        XCTAssertEqual(quotedInfer.status, 0, quotedInfer.error)
+        XCTAssertTrue(quotedInfer.output.contains("decimal mark ',' chosen (source.decimalSeparator): columns 'temp' ('37,5')"), quotedInfer.output)
+        XCTAssertEqual(try dpsynth(["schema", "check", quoted, "--schema", "q.json"]).status, 0)
+    }
 }

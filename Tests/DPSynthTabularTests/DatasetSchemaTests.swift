@@ -89,6 +89,8 @@ final class DatasetSchemaTests: XCTestCase {
         XCTAssertEqual(try enumValues(["column", "properties", "role"]), Set(ColumnRole.allCases.map(\.rawValue)))
         XCTAssertEqual(try enumValues(["provenance"]), Set(Provenance.allCases.map(\.rawValue)))
         XCTAssertEqual(try enumValues(["transform", "properties", "method"]), Set(TransformMethod.allCases.map(\.rawValue)))
+        XCTAssertEqual(try enumValues(["source", "properties", "decimalSeparator"]), Set(DecimalSeparator.allCases.map(\.rawValue)))
+        XCTAssertEqual(try enumValues(["source", "properties", "groupingSeparator"]), Set(GroupingSeparator.allCases.map(\.rawValue)))
     }
 
     func testInvalidSchemasAreRefusedWithTheReason() {
