@@ -203,4 +203,37 @@ final class SchemaInferenceEdgeCaseTests: XCTestCase {
         }
         XCTAssertEqual(try column(try SchemaInference.infer(table, name: "t", start: start), "px_0_0").kind, .boolean)
     }
+
+    /// Adjacent columns of one range with unrelated names (`a` … `d`, each 0–16) get one kind
+    /// as a named family does; a neighbour of another range (`age`, `e` 0–15), a block of two,
+    /// and a block that already agrees are left alone.
+    func testAdjacentColumnsOfOneRangeGetOneKindWhateverTheirNames() throws {
+        let names = ["age", "a", "b", "c", "d", "e", "f", "g", "h", "x", "y"]
+        let values: [[Int]] = [
+            (0..<rows).map { 18 + 2 * $0 },
+            (0..<rows).map { $0 % 2 == 0 ? 0 : 16 },   // categorical alone
+            (0..<rows).map { $0 % 17 },                 // integer alone
+            (0..<rows).map { [0, 4, 8, 12, 16][$0 % 5] },
+            (0..<rows).map { ($0 * 3) % 17 },
+            (0..<rows).map { $0 % 16 },                 // 0–15: another range
+            (0..<rows).map { 1 + $0 % 3 }, (0..<rows).map { 1 + $0 % 2 * 2 }, (0..<rows).map { 3 - $0 % 3 },
+            (0..<rows).map { $0 % 2 == 0 ? 0 : 20 }, (0..<rows).map { $0 % 21 },
+        ]
+        let table = TextTable(source: "t.csv", columnNames: names, columns: values.map { $0.map { String($0) } })
+        let schema = try SchemaInference.infer(table, name: "t")
+        for name in ["a", "b", "c", "d"] {
+            let column = try column(schema, name)
+            XCTAssertEqual(column.kind, .integer, name)
+            XCTAssertEqual(column.bounds?.min, 0, name)
+            XCTAssertEqual(column.bounds?.max, 16, name)
+            XCTAssertEqual(column.bounds?.provenance, .data, name)
+        }
+        XCTAssertEqual(try column(schema, "age").bounds?.min, 18)
+        XCTAssertEqual(try column(schema, "e").bounds?.max, 15)
+        XCTAssertEqual(try ["f", "g", "h", "x", "y"].map { try column(schema, $0).kind },
+                       [.categorical, .categorical, .categorical, .categorical, .integer])
+        let notes = SchemaInference.notes(for: table, schema: schema)
+        XCTAssertTrue(notes.contains("columns 'a' … 'd' (4 adjacent columns): whole numbers of one range (0–16) that the distinct-count rule would have split between categorical, boolean and integer; all made integer with that range, although their names differ. If they are codes, or unrelated, declare their kinds"), "\(notes)")
+        XCTAssertEqual(notes.filter { $0.contains("adjacent columns") }.count, 1, "\(notes)")
+    }
 }

@@ -34,7 +34,8 @@ extension SchemaInference {
     /// and largest value over the family (one value domain, provenance `data`). Families whose
     /// columns all got one kind, and columns whose kind was declared, are left alone.
     ///
-    /// `siblingNotes` names each family changed.
+    /// Then `unifyingAdjacentBlocks` does the same for adjacent columns with unrelated names.
+    /// `siblingNotes` names each family and block changed.
     static func unifyingSiblingKinds(_ columns: [ColumnSchema], table: TextTable, numberFormat: NumberFormat,
                                      declared: Set<String>) -> [ColumnSchema] {
         var members: [String: [Int]] = [:]
@@ -49,27 +50,77 @@ extension SchemaInference {
         for pattern in order {
             guard let indices = members[pattern], indices.count >= minimumSiblingColumns,
                   Set(indices.map { columns[$0].kind }).count > 1 else { continue }
-            var values: [Double] = []
-            var allWhole = true
-            for index in indices {
-                let present = table.columns[index].compactMap { $0 }
-                let numbers = present.compactMap { parseDecimal($0, format: numberFormat) }
-                if numbers.count != present.count || !numbers.allSatisfy({ $0 == $0.rounded() && abs($0) < 1e15 }) {
-                    allWhole = false
-                    break
+            let ranges = indices.map { wholeNumberRange(table.columns[$0], numberFormat: numberFormat) }
+            guard ranges.allSatisfy({ $0 != nil }), let low = ranges.compactMap({ $0?.lowerBound }).min(),
+                  let high = ranges.compactMap({ $0?.upperBound }).max() else { continue }
+            makeInteger(&columns, indices, bounds: Bounds(min: low, max: high, provenance: .data,
+                                                          reason: siblingBoundsReason(count: indices.count, pattern: pattern)))
+        }
+        return unifyingAdjacentBlocks(columns, table: table, numberFormat: numberFormat, declared: declared,
+                                      families: Set(order.filter { (members[$0]?.count ?? 0) >= minimumSiblingColumns }))
+    }
+
+    /// Gives a block of adjacent whole-number columns of one range one kind, whatever their
+    /// names (`a`, `b`, `c`, … each 0–16: the pixels of an image exported with plain column
+    /// letters, the items of a questionnaire scored 0–4).
+    ///
+    /// Names are the family rule's evidence that columns share a domain; without them the
+    /// evidence is the data: at least `minimumSiblingColumns` adjacent columns whose values all
+    /// are whole numbers with the same smallest and the same largest value. Equal ranges, not
+    /// overlapping ones, so that neighbours that merely look alike (an age 18–90 next to a
+    /// count 0–40) are never merged; a column showing a narrower range (an edge pixel that is
+    /// always 0) ends the block, and the blocks on either side are judged alone. As for
+    /// families, a block is changed only when the distinct-count rule gave its columns
+    /// different kinds; declared columns, non-features and members of a named family
+    /// (`families`, whose rule governs them) are left out. Bounds are the common range
+    /// (provenance `data`).
+    static func unifyingAdjacentBlocks(_ columns: [ColumnSchema], table: TextTable, numberFormat: NumberFormat,
+                                       declared: Set<String>, families: Set<String>) -> [ColumnSchema] {
+        var columns = columns
+        let ranges: [ClosedRange<Double>?] = columns.indices.map { index in
+            let column = columns[index]
+            guard !declared.contains(column.name), column.role == .feature, [.integer, .categorical, .boolean].contains(column.kind),
+                  siblingPattern(column.name).map({ families.contains($0) }) != true else { return nil }
+            return wholeNumberRange(table.columns[index], numberFormat: numberFormat)
+        }
+        var start = 0
+        while start < columns.count {
+            var end = start + 1
+            if let range = ranges[start] {
+                while end < columns.count && ranges[end] == range { end += 1 }
+                let block = Array(start..<end)
+                if block.count >= minimumSiblingColumns, Set(block.map { columns[$0].kind }).count > 1 {
+                    makeInteger(&columns, block, bounds: Bounds(min: range.lowerBound, max: range.upperBound, provenance: .data,
+                                                                reason: blockBoundsReason(first: columns[start].name,
+                                                                                          last: columns[end - 1].name, count: block.count)))
                 }
-                values += numbers
             }
-            guard allWhole, let low = values.min(), let high = values.max() else { continue }
-            for index in indices {
-                var column = ColumnSchema(name: columns[index].name, kind: .integer, nullable: columns[index].nullable,
-                                          role: columns[index].role, description: columns[index].description)
-                column.bounds = Bounds(min: low, max: high, provenance: .data,
-                                       reason: siblingBoundsReason(count: indices.count, pattern: pattern))
-                columns[index] = column
-            }
+            start = end
         }
         return columns
+    }
+
+    /// The smallest and largest value of a column whose present values are all whole numbers.
+    private static func wholeNumberRange(_ values: [String?], numberFormat: NumberFormat) -> ClosedRange<Double>? {
+        let present = values.compactMap { $0 }
+        let numbers = present.compactMap { parseDecimal($0, format: numberFormat) }
+        guard numbers.count == present.count, numbers.allSatisfy({ $0 == $0.rounded() && abs($0) < 1e15 }),
+              let low = numbers.min(), let high = numbers.max() else { return nil }
+        return low...high
+    }
+
+    private static func makeInteger(_ columns: inout [ColumnSchema], _ indices: [Int], bounds: Bounds) {
+        for index in indices {
+            var column = ColumnSchema(name: columns[index].name, kind: .integer, nullable: columns[index].nullable,
+                                      role: columns[index].role, description: columns[index].description)
+            column.bounds = bounds
+            columns[index] = column
+        }
+    }
+
+    /// The reason of a block's bounds; `siblingNotes` finds the blocks by it.
+    static func blockBoundsReason(first: String, last: String, count: Int) -> String {
+        "minimum and maximum of the data over the \(count) adjacent columns '\(first)' … '\(last)' of one range"
     }
 
     /// The reason of a family's bounds; `notes(for:schema:)` finds the families by it.
@@ -93,6 +144,25 @@ extension SchemaInference {
         return order.compactMap { pattern in
             guard let names = families[pattern], let bounds = schema.columns.first(where: { $0.name == names[0] })?.bounds else { return nil }
             return "columns \(pattern) ('\(names[0])' … '\(names[names.count - 1])', \(names.count) columns): whole numbers of one domain (\(decimalText(bounds.min))–\(decimalText(bounds.max))) that the distinct-count rule would have split between categorical, boolean and integer; all made integer with the family's bounds. If they are codes, declare them categorical"
+        } + blockNotes(schema)
+    }
+
+    /// One note per block `unifyingAdjacentBlocks` made integer: a run of integer columns whose
+    /// bounds carry the block's reason for exactly that run.
+    private static func blockNotes(_ schema: Schema) -> [String] {
+        var notes: [String] = []
+        var start = 0
+        let columns = schema.columns
+        while start < columns.count {
+            var end = start + 1
+            if columns[start].kind == .integer, let bounds = columns[start].bounds {
+                while end < columns.count && columns[end].kind == .integer && columns[end].bounds == bounds { end += 1 }
+                if bounds.reason == blockBoundsReason(first: columns[start].name, last: columns[end - 1].name, count: end - start) {
+                    notes.append("columns '\(columns[start].name)' … '\(columns[end - 1].name)' (\(end - start) adjacent columns): whole numbers of one range (\(decimalText(bounds.min))–\(decimalText(bounds.max))) that the distinct-count rule would have split between categorical, boolean and integer; all made integer with that range, although their names differ. If they are codes, or unrelated, declare their kinds")
+                }
+            }
+            start = end
         }
+        return notes
     }
 }
