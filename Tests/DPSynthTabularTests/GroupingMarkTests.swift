@@ -99,7 +99,7 @@ final class GroupingMarkTests: XCTestCase {
         let swiss = TextTable(source: "ch.csv", columnNames: ["Betrag", "n"], columns: [["1'234.5", "980.25", "12'000"], ["1", "2", "3"]])
         let (format, notes) = SchemaInference.choosingNumberFormat(swiss, format: SourceFormat(delimiter: ","))
         XCTAssertEqual(format, SourceFormat(delimiter: ",", groupingSeparator: .apostrophe))
-        XCTAssertEqual(notes, ["''' read as the thousands separator (source.groupingSeparator): columns 'Betrag' ('1'234.5') need it"])
+        XCTAssertEqual(notes, ["\"'\" read as the thousands separator (source.groupingSeparator): columns 'Betrag' ('1'234.5') need it"])
         let typographic = TextTable(source: "ch.csv", columnNames: ["Betrag"], columns: [["1\(rightQuote)234.5", "7"]])
         XCTAssertEqual(SchemaInference.choosingNumberFormat(typographic, format: SourceFormat()).format.groupingSeparator, .rightSingleQuotationMark)
 
@@ -136,7 +136,7 @@ final class GroupingMarkTests: XCTestCase {
         let english = TextTable(source: "e.csv", columnNames: ["n", "x"], columns: [["1,234", "2,500"], ["1.5", "2"]])
         let (point, englishNotes) = SchemaInference.choosingNumberFormat(english, format: SourceFormat())
         XCTAssertEqual(point, SourceFormat())
-        XCTAssertEqual(englishNotes, ["columns 'n' ('1,234'): quoted values whose every ',' has three digits after it, as an English thousands separator would; they are not read as numbers. Infer again with --grouping-separator , if ',' groups thousands, or with --decimal-separator , if it is the decimal mark"])
+        XCTAssertEqual(englishNotes, ["columns 'n' ('1,234'): every ',' in them has three digits after it, as an English thousands separator would; they are not read as numbers. Infer again with --grouping-separator , if ',' groups thousands, or with --decimal-separator , if it is the decimal mark"])
 
         let mixed = TextTable(source: "m.csv", columnNames: ["a", "b"], columns: [["37,5", "38"], ["1.5", "2"]])
         let (kept, mixedNotes) = SchemaInference.choosingNumberFormat(mixed, format: SourceFormat())

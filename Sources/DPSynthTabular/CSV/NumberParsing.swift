@@ -68,11 +68,12 @@ public struct NumberFormat: Equatable, Sendable {
     }
 }
 
-/// `'.'`, or `' ' (U+00A0)` for a mark that is not printable ASCII, so an invisible or
-/// look-alike mark (no-break space, U+2019) is named in messages.
+/// `'.'` (`"'"` for the apostrophe), or `' ' (U+00A0)` for a mark that is not ASCII, so an
+/// invisible or look-alike mark (no-break space, U+2019) is named in messages.
 func quotedMark(_ scalar: Unicode.Scalar) -> String {
+    guard !scalar.isASCII else { return scalar == "'" ? "\"'\"" : "'\(scalar)'" }
     let code = String(scalar.value, radix: 16, uppercase: true)
-    return scalar.isASCII ? "'\(scalar)'" : "'\(scalar)' (U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code))"
+    return "'\(scalar)' (U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code))"
 }
 
 /// Decimal text to Double, correctly rounded.

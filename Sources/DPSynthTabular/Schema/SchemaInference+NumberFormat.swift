@@ -55,7 +55,7 @@ extension SchemaInference {
                 }
             }
             if !commaThousandsColumns.isEmpty {
-                notes.append("columns \(named(commaThousandsColumns)): quoted values whose every ',' has three digits after it, as an English thousands separator would; they are not read as numbers. Infer again with --grouping-separator , if ',' groups thousands, or with --decimal-separator , if it is the decimal mark")
+                notes.append("columns \(named(commaThousandsColumns)): every ',' in them has three digits after it, as an English thousands separator would; they are not read as numbers. Infer again with --grouping-separator , if ',' groups thousands, or with --decimal-separator , if it is the decimal mark")
             }
             if commaColumns.isEmpty {
                 // No decimal comma anywhere: '.' stays the decimal mark, but values that all
