@@ -169,8 +169,6 @@ void dpsynth_pool_set_threads(int threads) {
     wake_sleepers();
 }
 
-int dpsynth_pool_threads(void) { return atomic_load(&configured_threads); }
-
 void dpsynth_pool_run(long count, dpsynth_pool_task task, void *context) {
     if (count <= 0) return;
     int expected = 0;

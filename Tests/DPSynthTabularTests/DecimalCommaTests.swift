@@ -6,8 +6,8 @@ import XCTest
 /// grouping thousands (`1.234,5`), dotted dates, a BOM and CRLF. Read faithfully, refused
 /// loudly when a value does not fit the declared marks, and detected by `schema infer`.
 final class DecimalCommaTests: XCTestCase {
-    private let comma = NumberFormat(decimalMark: UInt8(ascii: ","), groupingMark: 0)
-    private let commaGrouped = NumberFormat(decimalMark: UInt8(ascii: ","), groupingMark: UInt8(ascii: "."))
+    private let comma = NumberFormat(decimalMark: UInt8(ascii: ","), grouping: nil)
+    private let commaGrouped = NumberFormat(decimalMark: UInt8(ascii: ","), grouping: ".")
 
     func testTheParserReadsTheDeclaredDecimalMarkOnly() {
         let read: [(String, Double)] = [("-1,5", -1.5), ("37,5", 37.5), ("1e3", 1000), (",5", 0.5), ("5,", 5),
@@ -36,7 +36,7 @@ final class DecimalCommaTests: XCTestCase {
         for bad in ["1.5", "1.23", "1.2345", "1234.567", ".123", "0.123", "1..234", "1.234.", "1,234.5", "12.34,5"] {
             XCTAssertNil(parseDecimal(bad, format: commaGrouped), bad)
         }
-        let swiss = NumberFormat(decimalMark: UInt8(ascii: "."), groupingMark: UInt8(ascii: "'"))
+        let swiss = NumberFormat(decimalMark: UInt8(ascii: "."), grouping: "'")
         XCTAssertEqual(parseDecimal("1'234.5", format: swiss), 1234.5)
         XCTAssertNil(parseDecimal("1'23.5", format: swiss))
     }

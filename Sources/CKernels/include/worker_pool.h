@@ -21,7 +21,6 @@ typedef int (*dpsynth_pool_background_step)(void *context);
 /// Sets the number of threads jobs use, the caller included (at least 1). Workers are started
 /// on demand and never stopped; surplus ones sleep.
 void dpsynth_pool_set_threads(int threads);
-int dpsynth_pool_threads(void);
 
 /// Runs task(context, i) for every i in [0, count) on the caller and the workers; returns when
 /// all have finished. A call made while another job is running (from a task, or from a second

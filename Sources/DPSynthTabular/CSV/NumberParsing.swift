@@ -39,11 +39,6 @@ public struct NumberFormat: Equatable, Sendable {
         groupingLength = length
     }
 
-    /// A one-byte (ASCII) grouping mark, or 0 for none.
-    public init(decimalMark: UInt8, groupingMark: UInt8) {
-        self.init(decimalMark: decimalMark, grouping: groupingMark == 0 ? nil : Unicode.Scalar(groupingMark))
-    }
-
     public init(_ source: SourceFormat) {
         self.init(decimalMark: source.decimalSeparator.byte, grouping: source.groupingSeparator?.scalar)
     }
