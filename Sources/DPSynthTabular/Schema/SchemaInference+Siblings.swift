@@ -40,8 +40,7 @@ extension SchemaInference {
                                      declared: Set<String>) -> [ColumnSchema] {
         var members: [String: [Int]] = [:]
         var order: [String] = []
-        for (index, column) in columns.enumerated() where !declared.contains(column.name) && column.role == .feature
-            && [.integer, .categorical, .boolean].contains(column.kind) {
+        for (index, column) in columns.enumerated() where mayUnifyKind(of: column, declared: declared) {
             guard let pattern = siblingPattern(column.name) else { continue }
             if members[pattern] == nil { order.append(pattern) }
             members[pattern, default: []].append(index)
@@ -79,7 +78,7 @@ extension SchemaInference {
         var columns = columns
         let ranges: [ClosedRange<Double>?] = columns.indices.map { index in
             let column = columns[index]
-            guard !declared.contains(column.name), column.role == .feature, [.integer, .categorical, .boolean].contains(column.kind),
+            guard mayUnifyKind(of: column, declared: declared),
                   siblingPattern(column.name).map({ families.contains($0) }) != true else { return nil }
             return wholeNumberRange(table.columns[index], numberFormat: numberFormat)
         }
@@ -98,6 +97,12 @@ extension SchemaInference {
             start = end
         }
         return columns
+    }
+
+    /// Whether a column's kind is the distinct-count rule's to change: an inferred (not declared)
+    /// feature that the rule made integer, categorical or boolean.
+    private static func mayUnifyKind(of column: ColumnSchema, declared: Set<String>) -> Bool {
+        !declared.contains(column.name) && column.role == .feature && [.integer, .categorical, .boolean].contains(column.kind)
     }
 
     /// The smallest and largest value of a column whose present values are all whole numbers.
